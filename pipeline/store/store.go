@@ -1,0 +1,67 @@
+// Package store defines where the pipeline's results are kept, and holds its
+// two implementations: the embedded ClickHouse engine (chDB, the default) in
+// package chdbstore, and ClickHouse servers through clickhouse-go in package
+// chstore. Both create their tables from the same DDL in schemas/sql.
+package store
+
+import (
+	"context"
+
+	"github.com/scalora/scalora/schemas"
+)
+
+// Batch is the rows one Write stores. Any slice may be empty.
+type Batch struct {
+	Steps     []schemas.Step
+	Forecasts []schemas.Forecast
+	Anomalies []schemas.Anomaly
+	Decisions []schemas.Decision
+	Costs     []schemas.Cost
+}
+
+// Len is the number of rows in b.
+func (b *Batch) Len() int {
+	return len(b.Steps) + len(b.Forecasts) + len(b.Anomalies) + len(b.Decisions) + len(b.Costs)
+}
+
+// Reset empties b, keeping its capacity.
+func (b *Batch) Reset() {
+	b.Steps = b.Steps[:0]
+	b.Forecasts = b.Forecasts[:0]
+	b.Anomalies = b.Anomalies[:0]
+	b.Decisions = b.Decisions[:0]
+	b.Costs = b.Costs[:0]
+}
+
+// Result is the answer to a query: column names and rows in column order.
+type Result struct {
+	Columns []string
+	Rows    [][]any
+}
+
+// Store keeps the pipeline's results.
+//
+// Write is idempotent: writing a row whose natural key (documented on each
+// schemas type) is already stored replaces it, so reads through the tables'
+// deduplicated views (or with FINAL) never see a row twice. This is what lets
+// the pipeline replay input after a crash (at-least-once delivery).
+//
+// Write returns only once the rows are durable. A Store is safe for
+// concurrent use. Cancelling ctx abandons the call; a Write abandoned that way
+// may or may not have stored its rows, and must be retried.
+type Store interface {
+	// Migrate creates the tables and views that do not exist yet.
+	Migrate(ctx context.Context) error
+
+	// Write stores b. It does not keep b after returning.
+	Write(ctx context.Context, b *Batch) error
+
+	// Query runs one read-only SQL statement.
+	Query(ctx context.Context, query string) (*Result, error)
+
+	// Ping reports whether the store is reachable.
+	Ping(ctx context.Context) error
+
+	// Close releases the store. Calls after Close fail.
+	Close() error
+}

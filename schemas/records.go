@@ -1,0 +1,108 @@
+package schemas
+
+import "time"
+
+// Action is what a decision asks the user's autoscaler to do.
+type Action string
+
+// Actions a decision can carry.
+const (
+	ActionScaleUp   Action = "scale_up"
+	ActionScaleDown Action = "scale_down"
+	ActionMaintain  Action = "maintain"
+)
+
+// Mode says whether a group's decisions are meant to be acted on.
+type Mode string
+
+// Modes of a group.
+const (
+	// ModeEnforce marks decisions meant to be applied by the user's scaler.
+	ModeEnforce Mode = "enforce"
+	// ModePreview marks decisions computed and stored only (forecast-only).
+	ModePreview Mode = "preview"
+)
+
+// Step is one closed step of a host's aligned window, as stored.
+// Natural key: (Host, Time).
+type Step struct {
+	Host  string    `json:"host"`
+	Group string    `json:"group"`
+	Time  time.Time `json:"ts"` // start of the step
+	CPU   float64   `json:"cpu"`
+	// Samples is how many samples were aggregated into the step; 0 when the
+	// step was filled in over a gap.
+	Samples int  `json:"samples"`
+	Filled  bool `json:"filled"`
+}
+
+// Forecast is the prediction made when a host's step closed.
+// Natural key: (Host, Time); Values[i] is the forecast for Time+(i+1)*Step.
+type Forecast struct {
+	Host  string    `json:"host"`
+	Group string    `json:"group"`
+	Time  time.Time `json:"ts"` // start of the last closed step
+	// StepSeconds is the window step the horizons are counted in.
+	StepSeconds int64     `json:"step_seconds"`
+	Values      []float64 `json:"values"`
+	// Model names what produced Values, e.g. "lstm-v1" or "last_value".
+	Model string `json:"model"`
+	// Ready is false when the host lacks a full window and a fallback was used;
+	// Reason then says how much history it has and needs.
+	Ready  bool   `json:"ready"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Anomaly is the anomaly score of a host's closed window.
+// Natural key: (Host, Time).
+type Anomaly struct {
+	Host      string    `json:"host"`
+	Group     string    `json:"group"`
+	Time      time.Time `json:"ts"`
+	Score     float64   `json:"score"` // Isolation Forest score in [0, 1]
+	Anomalous bool      `json:"anomalous"`
+	// Kind is empty when not anomalous: spike, drop, flatline or idle.
+	Kind string `json:"kind,omitempty"`
+	// Explanation names the features that stood out.
+	Explanation string `json:"explanation,omitempty"`
+}
+
+// Decision is the scaling recommendation for a group at a step.
+// Natural key: (Group, Time).
+type Decision struct {
+	Group   string    `json:"group"`
+	Time    time.Time `json:"ts"`
+	Action  Action    `json:"action"`
+	Current int       `json:"current"`
+	Target  int       `json:"target"`
+	// DemandNow is the group's demand at Time in instance units
+	// (instances x CPU / 100); ForecastPeak the largest forecast demand over
+	// the next HorizonSteps steps.
+	DemandNow    float64 `json:"demand_now"`
+	ForecastPeak float64 `json:"forecast_peak"`
+	HorizonSteps int     `json:"horizon_steps"`
+	Model        string  `json:"model"`
+	Mode         Mode    `json:"mode"`
+	Reason       string  `json:"reason"`
+}
+
+// Cost is the money side of a decision for one step.
+// Natural key: (Group, Time).
+type Cost struct {
+	Group        string    `json:"group"`
+	Time         time.Time `json:"ts"`
+	Provider     string    `json:"provider"`
+	Region       string    `json:"region"`
+	InstanceType string    `json:"instance_type"`
+	PricePerHour float64   `json:"price_per_hour"` // one instance
+	StepSeconds  int64     `json:"step_seconds"`
+	// StaticInstances is the configured count the group would run without
+	// Scalora; DecidedInstances the decision's target.
+	StaticInstances  int `json:"static_instances"`
+	DecidedInstances int `json:"decided_instances"`
+	// StaticCost and DecidedCost are dollars spent over this one step.
+	StaticCost  float64 `json:"static_cost"`
+	DecidedCost float64 `json:"decided_cost"`
+	// Savings is StaticCost - DecidedCost (negative when Scalora adds capacity).
+	Savings float64 `json:"savings"`
+}

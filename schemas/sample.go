@@ -1,0 +1,120 @@
+package schemas
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+)
+
+// SampleVersion is the only sample schema version this build reads.
+const SampleVersion = 1
+
+// Sample is one CPU reading of one host, as sent on the input topic (JSON,
+// see sample.schema.json). Kafka messages carrying samples are keyed by Host.
+type Sample struct {
+	Version int       `json:"v"`
+	Host    string    `json:"host"`
+	Group   string    `json:"group,omitempty"`
+	Time    time.Time `json:"ts"`
+	CPU     float64   `json:"cpu"`             // percent of the host's cores
+	Cores   float64   `json:"cores,omitempty"` // optional core count
+}
+
+// Limits bound what DecodeSample accepts. The zero value is not useful; start
+// from DefaultLimits.
+type Limits struct {
+	// MaxBytes is the largest payload accepted. Default 4096.
+	MaxBytes int
+	// MaxHostLen is the longest host or group name. Default 253 (a DNS name).
+	MaxHostLen int
+	// MaxCPU is the largest CPU percent accepted. Default 200: real traces
+	// exceed 100 a little (Bitbrains reaches about 112); decisions clip at 100.
+	MaxCPU float64
+}
+
+// DefaultLimits returns the limits documented on Limits.
+func DefaultLimits() Limits {
+	return Limits{MaxBytes: 4096, MaxHostLen: 253, MaxCPU: 200}
+}
+
+// DefaultGroup is the group of samples that name none.
+const DefaultGroup = "default"
+
+// DecodeSample parses and validates one JSON sample. The error is a
+// *SampleError whose Reason is one of the Reason* constants.
+func DecodeSample(payload []byte, lim Limits) (Sample, error) {
+	var s Sample
+	if len(payload) > lim.MaxBytes {
+		return s, sampleErr(ReasonOversized, "payload of %d bytes exceeds %d", len(payload), lim.MaxBytes)
+	}
+
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return s, sampleErr(ReasonUnparsable, "decode json: %v", err)
+	}
+	if dec.More() {
+		return s, sampleErr(ReasonUnparsable, "trailing data after the sample object")
+	}
+
+	if err := s.Validate(lim); err != nil {
+		return s, err
+	}
+	if s.Group == "" {
+		s.Group = DefaultGroup
+	}
+	return s, nil
+}
+
+// Validate checks a decoded sample against lim.
+func (s Sample) Validate(lim Limits) error {
+	switch {
+	case s.Version != SampleVersion:
+		return sampleErr(ReasonVersion, "schema version %d, this build reads %d", s.Version, SampleVersion)
+	case s.Host == "":
+		return sampleErr(ReasonHost, "host is missing or empty")
+	case len(s.Host) > lim.MaxHostLen:
+		return sampleErr(ReasonHost, "host is %d bytes, longer than %d", len(s.Host), lim.MaxHostLen)
+	case len(s.Group) > lim.MaxHostLen:
+		return sampleErr(ReasonGroup, "group is %d bytes, longer than %d", len(s.Group), lim.MaxHostLen)
+	case s.Time.IsZero():
+		return sampleErr(ReasonTime, "ts is missing")
+	case math.IsNaN(s.CPU) || math.IsInf(s.CPU, 0):
+		return sampleErr(ReasonCPU, "cpu is not a finite number")
+	case s.CPU < 0 || s.CPU > lim.MaxCPU:
+		return sampleErr(ReasonCPU, "cpu %g outside [0, %g]", s.CPU, lim.MaxCPU)
+	case s.Cores < 0 || math.IsNaN(s.Cores) || math.IsInf(s.Cores, 0):
+		return sampleErr(ReasonCores, "cores %g is not a non-negative number", s.Cores)
+	}
+	return nil
+}
+
+// Reasons a sample is rejected; they are the dead-letter topic's reason
+// header values and the label of the rejection counter.
+const (
+	ReasonOversized  = "oversized"
+	ReasonUnparsable = "unparsable"
+	ReasonVersion    = "unknown_version"
+	ReasonHost       = "invalid_host"
+	ReasonGroup      = "invalid_group"
+	ReasonTime       = "invalid_time"
+	ReasonCPU        = "invalid_cpu"
+	ReasonCores      = "invalid_cores"
+	ReasonLate       = "late"
+)
+
+// SampleError says why a sample was rejected.
+type SampleError struct {
+	Reason string // one of the Reason* constants
+	Detail string
+}
+
+func (e *SampleError) Error() string {
+	return "invalid sample: " + e.Reason + ": " + e.Detail
+}
+
+func sampleErr(reason, format string, args ...any) error {
+	return &SampleError{Reason: reason, Detail: fmt.Sprintf(format, args...)}
+}
