@@ -1,0 +1,283 @@
+package anomaly
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scalora/scalora/schemas"
+)
+
+func TestConfigDefaultsAndValidate(t *testing.T) {
+	var c Config
+	c.SetDefaults()
+	if err := c.Validate(); err != nil {
+		t.Fatalf("defaults do not validate: %v", err)
+	}
+	if c.Threshold != 0.6 || c.MinHistory != 64 || c.RefitEvery != 288 || c.HistorySize != 1024 ||
+		c.Scope != ScopeHost || c.Forest.Trees != 100 || c.Forest.SampleSize != 256 {
+		t.Errorf("defaults %+v differ from the documented ones", c)
+	}
+
+	bad := map[string]func(*Config){
+		"threshold 1":          func(c *Config) { c.Threshold = 1 },
+		"negative threshold":   func(c *Config) { c.Threshold = -0.1 },
+		"min history 1":        func(c *Config) { c.MinHistory = 1 },
+		"history under min":    func(c *Config) { c.HistorySize = 32 },
+		"negative refit":       func(c *Config) { c.RefitEvery = -1 },
+		"unknown scope":        func(c *Config) { c.Scope = "region" },
+		"sample size 1":        func(c *Config) { c.Forest.SampleSize = 1 },
+		"negative trees":       func(c *Config) { c.Forest.Trees = -3 },
+		"flat history too low": func(c *Config) { c.FlatHistoryStd = 0.0001 },
+		"negative min change":  func(c *Config) { c.MinChange = -1 },
+	}
+	for name, mutate := range bad {
+		t.Run(name, func(t *testing.T) {
+			c := Config{}
+			mutate(&c)
+			_, err := New(c)
+			if !errors.Is(err, ErrInvalidConfig) {
+				t.Errorf("New: %v, want ErrInvalidConfig", err)
+			}
+		})
+	}
+}
+
+func TestDetectorDoesNotScoreBeforeMinHistory(t *testing.T) {
+	d := newDetector(t, Config{})
+	series := dailySeries(200, 1)
+
+	r := d.Score(closedAt("h", series, 3))
+	if r.Score != 0 || r.Anomalous || !strings.Contains(r.Explanation, "not scored: history 3 of 24 steps") {
+		t.Errorf("partial window: %+v", r)
+	}
+
+	// Windows 23.. are full; the 13th full one finds 12 in the history.
+	recs := run(d, "h", series)
+	r = recs[windowSize-1+12]
+	if r.Score != 0 || r.Explanation != "not scored: 12 of 64 windows of history" {
+		t.Errorf("13th full window: score %v, %q", r.Score, r.Explanation)
+	}
+	first := recs[windowSize-1+64]
+	if first.Score == 0 || strings.HasPrefix(first.Explanation, "not scored") {
+		t.Errorf("65th full window is not scored: %+v", first)
+	}
+	if first.Host != "h" || first.Group != "g" || !first.Time.Equal(t0.Add((windowSize-1+64)*5*time.Minute)) {
+		t.Errorf("record keys: %+v", first)
+	}
+}
+
+// firstAnomaly returns the first anomalous record in recs[from:to].
+func firstAnomaly(recs []schemas.Anomaly, from, to int) (int, schemas.Anomaly, bool) {
+	for i := from; i < to && i < len(recs); i++ {
+		if recs[i].Anomalous {
+			return i, recs[i], true
+		}
+	}
+	return 0, schemas.Anomaly{}, false
+}
+
+func TestDetectorFlagsInjectedSpike(t *testing.T) {
+	series := dailySeries(288*4, 11)
+	at := 288*3 + 40
+	series[at] = 97
+
+	d := newDetector(t, Config{Forest: ForestConfig{Seed: 1}})
+	recs := run(d, "h", series)
+
+	r := recs[at]
+	if !r.Anomalous || r.Kind != string(KindSpike) {
+		t.Fatalf("spike window: anomalous %v kind %q score %.3f", r.Anomalous, r.Kind, r.Score)
+	}
+	if !strings.Contains(r.Explanation, "(z=") {
+		t.Errorf("explanation %q names no feature", r.Explanation)
+	}
+	t.Logf("spike: score %.3f, %s", r.Score, r.Explanation)
+
+	// The day before, with no fault, stays quiet.
+	if i, r, ok := firstAnomaly(recs, 288*2, 288*3); ok {
+		t.Errorf("clean step %d flagged: %+v", i, r)
+	}
+}
+
+func TestDetectorFlagsInjectedDrop(t *testing.T) {
+	series := dailySeries(288*4, 12)
+	at := 288*3 + 60 // near the daily peak, so the drop is deep
+	series[at] = 1.5
+
+	d := newDetector(t, Config{Forest: ForestConfig{Seed: 1}})
+	r := run(d, "h", series)[at]
+	if !r.Anomalous || r.Kind != string(KindDrop) {
+		t.Fatalf("drop window: anomalous %v kind %q score %.3f %s", r.Anomalous, r.Kind, r.Score, r.Explanation)
+	}
+}
+
+func TestDetectorFlagsFlatline(t *testing.T) {
+	series := dailySeries(288*4, 13)
+	start := 288*3 + 10
+	for i := start; i < start+60; i++ {
+		series[i] = 42.5
+	}
+
+	d := newDetector(t, Config{Forest: ForestConfig{Seed: 1}})
+	recs := run(d, "h", series)
+
+	// Every window wholly inside the stuck stretch is a flatline.
+	for i := start + windowSize - 1; i < start+60; i++ {
+		if !recs[i].Anomalous || recs[i].Kind != string(KindFlatline) {
+			t.Fatalf("flat window %d: anomalous %v kind %q", i, recs[i].Anomalous, recs[i].Kind)
+		}
+	}
+	t.Logf("flatline: score %.3f, %s", recs[start+30].Score, recs[start+30].Explanation)
+}
+
+func TestDetectorDoesNotCallAnAlwaysFlatHostStuck(t *testing.T) {
+	series := make([]float64, 600)
+	for i := range series {
+		series[i] = 3
+	}
+	d := newDetector(t, Config{})
+	if i, r, ok := firstAnomaly(run(d, "h", series), 0, len(series)); ok {
+		t.Errorf("window %d of a constant host flagged: %+v", i, r)
+	}
+}
+
+func TestDetectorFlagsIdleStretch(t *testing.T) {
+	series := dailySeries(288*4, 14)
+	start := 288*3 + 20
+	for i := start; i < start+100; i++ {
+		series[i] = 0.8 + 0.1*float64(i%3)
+	}
+
+	d := newDetector(t, Config{Forest: ForestConfig{Seed: 1}})
+	recs := run(d, "h", series)
+
+	idle := 0
+	for i := start + windowSize - 1; i < start+100; i++ {
+		if recs[i].Anomalous {
+			if recs[i].Kind != string(KindIdle) {
+				t.Fatalf("idle window %d typed %q: %s", i, recs[i].Kind, recs[i].Explanation)
+			}
+			idle++
+		}
+	}
+	if idle == 0 {
+		t.Fatal("no window of the idle stretch was flagged")
+	}
+	t.Logf("idle: %d of %d wholly idle windows flagged", idle, 100-windowSize+1)
+}
+
+func TestDetectorIsDeterministic(t *testing.T) {
+	series := dailySeries(288*3, 15)
+	series[700] = 99
+
+	a := run(newDetector(t, Config{Forest: ForestConfig{Seed: 5}}), "h", series)
+	b := run(newDetector(t, Config{Forest: ForestConfig{Seed: 5}}), "h", series)
+	c := run(newDetector(t, Config{Forest: ForestConfig{Seed: 6}}), "h", series)
+
+	differ := 0
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("window %d: same seed gives %+v and %+v", i, a[i], b[i])
+		}
+		if a[i].Score != c[i].Score {
+			differ++
+		}
+	}
+	if differ == 0 {
+		t.Error("seeds 5 and 6 give identical scores")
+	}
+}
+
+func TestDetectorKeepsHostsApart(t *testing.T) {
+	d := newDetector(t, Config{})
+	a, b := dailySeries(100, 1), dailySeries(100, 2)
+	for i := range a {
+		d.Score(closedAt("a", a, i))
+		d.Score(closedAt("b", b, i))
+	}
+	if d.Hosts() != 2 {
+		t.Errorf("%d host states, want 2", d.Hosts())
+	}
+	r := d.Score(closedAt("c", a, 99))
+	if r.Explanation != "not scored: 0 of 64 windows of history" {
+		t.Errorf("new host: %q", r.Explanation)
+	}
+}
+
+func TestDetectorGroupScopeSharesHistory(t *testing.T) {
+	d := newDetector(t, Config{Scope: ScopeGroup})
+	a, b := dailySeries(60, 1), dailySeries(60, 2)
+	for i := range a {
+		d.Score(closedAt("a", a, i))
+		d.Score(closedAt("b", b, i))
+	}
+	if d.Hosts() != 1 {
+		t.Errorf("%d states in group scope, want 1", d.Hosts())
+	}
+	// 2 hosts × 37 full windows = 74 ≥ 64: the group is fitted.
+	if r := d.Score(closedAt("c", a, 59)); r.Score == 0 {
+		t.Errorf("a new host of a fitted group is not scored: %q", r.Explanation)
+	}
+}
+
+func TestDetectorHistoryRingWraps(t *testing.T) {
+	d := newDetector(t, Config{MinHistory: 16, HistorySize: 32, RefitEvery: 10})
+	series := dailySeries(300, 3)
+	run(d, "h", series)
+
+	st := d.states["h"]
+	if st.count != 32 || len(st.hist) != 32*NumFeatures {
+		t.Fatalf("ring holds %d vectors in %d values, want 32", st.count, len(st.hist))
+	}
+
+	// The newest vector is the last window's features, in forest space.
+	var want [NumFeatures]float64
+	Extract(want[:], closedAt("h", series, 299))
+	toForestSpace(&want)
+	newest := (st.next + 31) % 32
+	for f := range NumFeatures {
+		if got := st.hist[newest*NumFeatures+f]; got != want[f] {
+			t.Fatalf("newest vector %s = %v, want %v", Feature(f), got, want[f])
+		}
+	}
+	if st.since >= 10 {
+		t.Errorf("%d windows since the last fit, RefitEvery is 10", st.since)
+	}
+}
+
+func TestDetectorScoreOfNormalWindowDoesNotAllocate(t *testing.T) {
+	series := dailySeries(288*2, 4)
+	d := newDetector(t, Config{RefitEvery: 1 << 30})
+	run(d, "h", series[:400])
+
+	c := closedAt("h", series, 400)
+	if r := d.Score(c); r.Anomalous {
+		t.Skipf("window 400 is anomalous (%s); pick another", r.Explanation)
+	}
+	if n := testing.AllocsPerRun(50, func() { d.Score(c) }); n != 0 {
+		t.Errorf("Score of a fitted host allocates %v times per call", n)
+	}
+}
+
+func BenchmarkDetectorScore(b *testing.B) {
+	series := dailySeries(288*4, 4)
+	d := newDetector(b, Config{RefitEvery: 1 << 30})
+	run(d, "h", series[:1100])
+	st := d.states["h"]
+	b.Logf("host state: history %d bytes, forest %d nodes in %d bytes",
+		cap(st.hist)*8, st.forest.Nodes(), st.forest.MemoryBytes())
+
+	// Windows of the last day, cycled; refits are off so the figure is
+	// extraction plus scoring (and the rare anomaly's strings).
+	b.ReportAllocs()
+	i := 1100
+	for b.Loop() {
+		d.Score(closedAt("h", series, i))
+		i++
+		if i == len(series) {
+			i = 1100
+		}
+	}
+}
