@@ -1,0 +1,80 @@
+package decision
+
+import (
+	"fmt"
+	"time"
+)
+
+// DefaultStep is the window step decisions are counted in.
+const DefaultStep = time.Minute
+
+// Config configures a Decider.
+type Config struct {
+	// Groups holds the configured groups by name. A group's Name, when set,
+	// must equal its key.
+	Groups map[string]GroupConfig `yaml:"groups" json:"groups"`
+
+	// Default is used, under the group's own name, for groups that Groups
+	// does not list. Default: aws, us-east-1, m5.large and the GroupConfig
+	// defaults.
+	Default GroupConfig `yaml:"default" json:"default"`
+
+	// Step is the window step: the time between two decisions of a group,
+	// and the unit that BootTime and ScaleInStabilization are counted in.
+	// It must equal the windower's step. Default 1m.
+	Step time.Duration `yaml:"step" json:"step"`
+}
+
+// SetDefaults fills zero fields, and the zero fields of every group, with
+// their documented defaults. It copies the Groups map rather than writing
+// into the caller's.
+func (c *Config) SetDefaults() {
+	if c.Step == 0 {
+		c.Step = DefaultStep
+	}
+	c.Default.SetDefaults()
+
+	groups := make(map[string]GroupConfig, len(c.Groups))
+	for name, g := range c.Groups {
+		if g.Name == "" {
+			g.Name = name
+		}
+		g.SetDefaults()
+		groups[name] = g
+	}
+	c.Groups = groups
+}
+
+// Validate checks the config after SetDefaults. Errors wrap ErrInvalidConfig.
+func (c *Config) Validate() error {
+	if c.Step <= 0 {
+		return fmt.Errorf("%w: step %s is not positive", ErrInvalidConfig, c.Step)
+	}
+	if err := c.Default.Validate(); err != nil {
+		return fmt.Errorf("default group: %w", err)
+	}
+
+	for name, g := range c.Groups {
+		if name == "" {
+			return fmt.Errorf("%w: a group has an empty name", ErrInvalidConfig)
+		}
+		if g.Name != name {
+			return fmt.Errorf("%w: group listed as %q is named %q", ErrInvalidConfig, name, g.Name)
+		}
+		if err := g.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Group returns the configuration of the named group: its entry in Groups,
+// or Default under that name. Call it after SetDefaults.
+func (c *Config) Group(name string) GroupConfig {
+	if g, ok := c.Groups[name]; ok {
+		return g
+	}
+	g := c.Default
+	g.Name = name
+	return g
+}

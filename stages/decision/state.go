@@ -1,0 +1,162 @@
+package decision
+
+import (
+	"math"
+	"slices"
+	"time"
+)
+
+// groupState is what a Decider keeps per group: the step being gathered,
+// the count last recommended and the recent needs for scale-in.
+type groupState struct {
+	cfg GroupConfig
+
+	// lead is ceil(BootTime / Step), at least 1: how many forecast steps a
+	// scale-out must look ahead. window is ceil(ScaleInStabilization / Step),
+	// at least 1: how many consecutive steps the need must stay low.
+	lead   int
+	window int
+
+	pending pendingStep
+
+	// lastDecided is the last step decided; forecasts for it or earlier
+	// are late. decidedAny tells whether lastDecided is set.
+	lastDecided time.Time
+	decidedAny  bool
+
+	// current is the count Scalora last recommended.
+	current int
+
+	hist history
+}
+
+// pendingStep gathers the hosts that reported one step of a group. Sums rather
+// than per-host values keep it O(lead) whatever the group's size.
+type pendingStep struct {
+	time time.Time
+	open bool
+
+	hosts  int
+	cpuSum float64 // percent, clipped
+
+	// fcSum[i] sums the hosts' forecasts (percent, clipped) for i+1 steps
+	// ahead; a forecast shorter than lead is extended with its last value.
+	fcSum []float64
+
+	// ready counts hosts whose forecast is Ready and has values; maxLen is
+	// the longest such forecast.
+	ready  int
+	maxLen int
+
+	models         []string
+	notReadyReason string
+}
+
+func (p *pendingStep) reset(t time.Time) {
+	p.time = t
+	p.open = true
+	p.hosts = 0
+	p.cpuSum = 0
+	clear(p.fcSum)
+	p.ready = 0
+	p.maxLen = 0
+	p.models = p.models[:0]
+	p.notReadyReason = ""
+}
+
+// add counts one host's report. values and cpu must be finite.
+func (p *pendingStep) add(values []float64, cpu float64, ready bool, model, reason string) {
+	cpu = clipCPU(cpu)
+	p.hosts++
+	p.cpuSum += cpu
+
+	for i := range p.fcSum {
+		v := cpu // persistence when a host sends no values at all
+		if len(values) > 0 {
+			v = clipCPU(values[min(i, len(values)-1)])
+		}
+		p.fcSum[i] += v
+	}
+
+	if ready && len(values) > 0 {
+		p.ready++
+		p.maxLen = max(p.maxLen, len(values))
+	} else if p.notReadyReason == "" {
+		p.notReadyReason = reason
+		if ready {
+			p.notReadyReason = "forecast has no values"
+		}
+	}
+
+	if model != "" && !slices.Contains(p.models, model) {
+		p.models = append(p.models, model)
+	}
+}
+
+func clipCPU(v float64) float64 {
+	return math.Min(math.Max(v, 0), 100)
+}
+
+// history is a ring of the last window steps' needs, all consecutive.
+type history struct {
+	need []int     // clamped required instances
+	load []float64 // max(forecast peak, demand now) in instance units
+	head int       // index of the oldest entry
+	n    int
+	last time.Time // time of the newest entry
+}
+
+// push records the need of step t. A gap since the previous entry empties
+// the ring first: a step nobody reported is not evidence of low demand.
+func (h *history) push(t time.Time, stepLen time.Duration, need int, load float64) {
+	if h.n > 0 && !t.Equal(h.last.Add(stepLen)) {
+		h.reset()
+	}
+	h.last = t
+
+	size := len(h.need)
+	if h.n < size {
+		i := (h.head + h.n) % size
+		h.need[i], h.load[i] = need, load
+		h.n++
+		return
+	}
+	h.need[h.head], h.load[h.head] = need, load
+	h.head = (h.head + 1) % size
+}
+
+func (h *history) reset() {
+	h.head, h.n = 0, 0
+}
+
+func (h *history) full() bool {
+	return h.n == len(h.need)
+}
+
+// peak returns the largest need and load held.
+func (h *history) peak() (int, float64) {
+	need, load := 0, 0.0
+	for i := range h.n {
+		j := (h.head + i) % len(h.need)
+		need = max(need, h.need[j])
+		load = max(load, h.load[j])
+	}
+	return need, load
+}
+
+func newGroupState(cfg GroupConfig, stepLen time.Duration) *groupState {
+	lead := max(1, ceilDiv(cfg.BootTime, stepLen))
+	window := max(1, ceilDiv(cfg.ScaleInStabilization, stepLen))
+	return &groupState{
+		cfg:     cfg,
+		lead:    lead,
+		window:  window,
+		pending: pendingStep{fcSum: make([]float64, lead)},
+		current: cfg.Instances,
+		hist:    history{need: make([]int, window), load: make([]float64, window)},
+	}
+}
+
+func ceilDiv(a, b time.Duration) int {
+	return int((a + b - 1) / b)
+}
