@@ -1,0 +1,185 @@
+package forecast
+
+import "fmt"
+
+// FormatVersion is the version of the model file layout this package reads
+// and writes. Files of any other version are refused with
+// ErrFormatVersion.
+const FormatVersion = 1
+
+// InputSize is the number of aligned steps the model reads: the last 24
+// steps of a host, oldest first.
+const InputSize = 24
+
+// Gate order inside the LSTM weights: input, forget, cell candidate, output.
+const (
+	gateI = iota
+	gateF
+	gateG
+	gateO
+	numGates
+)
+
+// Features names the per-step inputs the LSTM sees, in order. The window is
+// normalised per call (see Normalisation), then each step gives:
+//
+//   - "delta_last": (x - last) / DeltaScale, the step's distance from the
+//     window's last value, so that "no change" is 0 and the head learns
+//     a correction to the last-value forecast;
+//   - "level": x / LevelScale, the absolute load, so the model can learn
+//     that a host near 0 % or near 100 % behaves differently.
+var Features = []string{"delta_last", "level"}
+
+// Architecture describes the shapes of a model.
+type Architecture struct {
+	InputSize int      `json:"input_size"` // steps per window, always InputSize
+	Hidden    int      `json:"hidden"`     // LSTM units
+	Horizon   int      `json:"horizon"`    // outputs: horizons 1..Horizon steps
+	Features  []string `json:"features"`   // per-step inputs, see Features
+}
+
+// Normalisation says how a window is scaled before the LSTM and how its
+// outputs are scaled back.
+//
+// Inputs: delta_last = (x - last) / DeltaScale, level = x / LevelScale.
+// Outputs: forecast[h] = last + DeltaScale * y[h], clipped to
+// [0, max(100, window max)].
+type Normalisation struct {
+	Kind       string  `json:"kind"` // always "last_value_delta"
+	DeltaScale float64 `json:"delta_scale"`
+	LevelScale float64 `json:"level_scale"`
+}
+
+// normKind is the only Normalisation.Kind this version knows.
+const normKind = "last_value_delta"
+
+// defaultNormalisation divides deltas by 10 (CPU moves of a few percent
+// become O(0.1..1), a comfortable range for tanh units) and levels by 100.
+func defaultNormalisation() Normalisation {
+	return Normalisation{Kind: normKind, DeltaScale: 10, LevelScale: 100}
+}
+
+// Weights are the learnt parameters, row-major, one set per gate (see the
+// gate order in this file): Wx[g] is Features x Hidden, Wh[g] Hidden x
+// Hidden, B[g] Hidden; the dense head Wy is Hidden x Horizon, By Horizon.
+type Weights struct {
+	Wx [numGates][]float64 `json:"wx"`
+	Wh [numGates][]float64 `json:"wh"`
+	B  [numGates][]float64 `json:"b"`
+	Wy []float64           `json:"wy"`
+	By []float64           `json:"by"`
+}
+
+// TrainingSummary records what a model was trained on and how it did.
+type TrainingSummary struct {
+	Series []SeriesSummary `json:"series"`
+	// StepSeconds is the step of the training series (300 for NAB).
+	StepSeconds int64   `json:"step_seconds"`
+	Epochs      int     `json:"epochs"`     // epochs run, early stopping included
+	BestEpoch   int     `json:"best_epoch"` // 1-based epoch whose weights were kept
+	Seed        uint64  `json:"seed"`
+	Hidden      int     `json:"hidden"`
+	BatchSize   int     `json:"batch_size"`
+	LearnRate   float64 `json:"learning_rate"`
+	Validation  Metrics `json:"validation"`
+}
+
+// SeriesSummary names one training series and its length in steps.
+type SeriesSummary struct {
+	Name   string `json:"name"`
+	Points int    `json:"points"`
+}
+
+// Metrics are losses on held-out data.
+type Metrics struct {
+	// MSE is the mean squared error of the normalised outputs (the training
+	// loss); MAE the mean absolute error in CPU percent, per horizon.
+	MSE          float64   `json:"mse"`
+	MAEPercent   []float64 `json:"mae_percent"`
+	LastValueMAE []float64 `json:"last_value_mae_percent"`
+	Windows      int       `json:"windows"`
+}
+
+// Model is a trained LSTM forecaster. Get one from Train, ReadModel,
+// LoadModel or DefaultModel (the zero value cannot predict). Treat it as
+// immutable: the forward pass uses a packed copy of W made when the model
+// was built, so editing the exported fields afterwards is not supported.
+// Predict and PredictBatch are safe for concurrent use; a Predictor is the
+// per-goroutine alternative.
+type Model struct {
+	Arch     Architecture
+	Norm     Normalisation
+	Training TrainingSummary
+	W        Weights
+
+	// packed holds the weights re-laid for the pure-Go forward pass; built
+	// by prepare.
+	packed packedWeights
+	pool   predictorPool
+	name   string
+}
+
+// Name is the model's name as written into forecasts, e.g. "lstm-h32-v1".
+func (m *Model) Name() string {
+	if m.name != "" {
+		return m.name
+	}
+	return modelName(m.Arch)
+}
+
+func modelName(a Architecture) string {
+	return fmt.Sprintf("lstm-h%d-v%d", a.Hidden, FormatVersion)
+}
+
+// Horizon is the number of steps forecast per call.
+func (m *Model) Horizon() int { return m.Arch.Horizon }
+
+// checkShapes verifies that every weight has the length its architecture
+// asks for.
+func (m *Model) checkShapes() error {
+	a := m.Arch
+	if a.InputSize != InputSize {
+		return fmt.Errorf("%w: input size %d, want %d", ErrShape, a.InputSize, InputSize)
+	}
+	if a.Hidden < 1 || a.Hidden > 1024 {
+		return fmt.Errorf("%w: hidden %d outside 1..1024", ErrShape, a.Hidden)
+	}
+	if a.Horizon < 1 || a.Horizon > 1024 {
+		return fmt.Errorf("%w: horizon %d outside 1..1024", ErrShape, a.Horizon)
+	}
+	if len(a.Features) != len(Features) {
+		return fmt.Errorf("%w: %d features, want %d", ErrShape, len(a.Features), len(Features))
+	}
+	for i, f := range a.Features {
+		if f != Features[i] {
+			return fmt.Errorf("%w: feature %d is %q, want %q", ErrShape, i, f, Features[i])
+		}
+	}
+	if m.Norm.Kind != normKind || !(m.Norm.DeltaScale > 0) || !(m.Norm.LevelScale > 0) {
+		return fmt.Errorf("%w: normalisation %+v", ErrShape, m.Norm)
+	}
+
+	nf, h, k := len(Features), a.Hidden, a.Horizon
+	for g := range numGates {
+		if err := wantLen("wx", g, m.W.Wx[g], nf*h); err != nil {
+			return err
+		}
+		if err := wantLen("wh", g, m.W.Wh[g], h*h); err != nil {
+			return err
+		}
+		if err := wantLen("b", g, m.W.B[g], h); err != nil {
+			return err
+		}
+	}
+	if err := wantLen("wy", 0, m.W.Wy, h*k); err != nil {
+		return err
+	}
+	return wantLen("by", 0, m.W.By, k)
+}
+
+func wantLen(name string, gate int, v []float64, n int) error {
+	if len(v) != n {
+		return fmt.Errorf("%w: %s[%d] has %d values, want %d", ErrShape, name, gate, len(v), n)
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+package forecast
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/scalora/scalora/schemas"
+	"github.com/scalora/scalora/stages/window"
+)
+
+// Config configures a Stage.
+type Config struct {
+	// Step is the windower's step, the unit the forecast horizons are
+	// counted in; written into Forecast.StepSeconds. Default 1 minute.
+	//
+	// The model is applied to windows of this step whatever step it was
+	// trained at (5 minutes for DefaultModel): an approximation for now.
+	Step time.Duration
+}
+
+// SetDefaults fills zero fields with their defaults.
+func (c *Config) SetDefaults() {
+	if c.Step == 0 {
+		c.Step = time.Minute
+	}
+}
+
+// Validate checks the fields; call after SetDefaults.
+func (c *Config) Validate() error {
+	if c.Step < time.Second || c.Step%time.Second != 0 {
+		return fmt.Errorf("step %s is not a positive whole number of seconds", c.Step)
+	}
+	return nil
+}
+
+// fallbackNote is appended to the windower's reason when a host without a
+// full window is forecast by LastValue.
+const fallbackNote = "; forecast by last_value fallback"
+
+// Stage turns closed windows into forecasts: the LSTM for hosts with a full
+// window, LastValue otherwise.
+//
+// A Stage owns its scratch buffers and is not safe for concurrent use: run
+// one per goroutine (they may share one Model).
+type Stage struct {
+	cfg      Config
+	model    *Model
+	lstm     *Predictor
+	fallback LastValue
+}
+
+// NewStage returns a Stage forecasting with model (for example
+// DefaultModel()); model must not be nil and is not modified.
+func NewStage(cfg Config, model *Model) (*Stage, error) {
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("forecast stage: %w", err)
+	}
+	if model == nil {
+		return nil, errors.New("forecast stage: nil model")
+	}
+	return &Stage{
+		cfg:      cfg,
+		model:    model,
+		lstm:     model.NewPredictor(),
+		fallback: LastValue{H: model.Horizon()},
+	}, nil
+}
+
+// Forecast forecasts the Horizon() steps after c's last step. The returned
+// record owns its Values; c.Values is only read during the call.
+//
+// When c.Ready the window must hold InputSize values (the windower's size
+// must be InputSize) and the model forecasts; otherwise LastValue forecasts
+// from the newest value there is (c.Step.CPU when Values is empty), Ready is
+// false and Reason is c.Reason plus a note saying so.
+func (s *Stage) Forecast(c window.Closed) schemas.Forecast {
+	f := schemas.Forecast{
+		Host:        c.Step.Host,
+		Group:       c.Step.Group,
+		Time:        c.Step.Time,
+		StepSeconds: int64(s.cfg.Step / time.Second),
+		Values:      make([]float64, s.model.Horizon()),
+	}
+
+	if c.Ready && len(c.Values) == InputSize {
+		s.lstm.Predict(c.Values, f.Values)
+		f.Model = s.model.Name()
+		f.Ready = true
+		return f
+	}
+
+	values := c.Values
+	if len(values) == 0 {
+		values = []float64{c.Step.CPU}
+	}
+	s.fallback.Predict(values, f.Values)
+	f.Model = s.fallback.Name()
+	f.Reason = c.Reason + fallbackNote
+	if c.Ready {
+		// A full window of the wrong size means the windower and the model
+		// disagree on the input length: say so rather than hide it.
+		f.Reason = fmt.Sprintf("window has %d steps, model needs %d%s", len(c.Values), InputSize, fallbackNote)
+	}
+	return f
+}
