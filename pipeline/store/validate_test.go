@@ -1,0 +1,35 @@
+package store
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scalora/scalora/schemas"
+)
+
+func TestValidateNamesTheBadRow(t *testing.T) {
+	now := time.Now()
+	cases := []struct {
+		b    Batch
+		want string // "" means valid
+	}{
+		{Batch{Steps: []schemas.Step{{Time: now, CPU: 1}}}, ""},
+		{Batch{Steps: []schemas.Step{{Time: now}, {}}}, "steps[1]: ts"},
+		{Batch{Steps: []schemas.Step{{Time: now, Samples: -1}}}, "steps[0]: samples"},
+		{Batch{Forecasts: []schemas.Forecast{{Time: now, Values: []float64{1, math.NaN()}}}}, "forecasts[0]: non-finite"},
+		{Batch{Anomalies: []schemas.Anomaly{{Time: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}}}, "anomalies[0]: ts"},
+		{Batch{Decisions: []schemas.Decision{{Time: now, Target: math.MaxInt32 + 1}}}, "decisions[0]: value"},
+		{Batch{Costs: []schemas.Cost{{Time: now, Savings: math.Inf(-1)}}}, "costs[0]: non-finite"},
+	}
+	for i, c := range cases {
+		err := c.b.Validate()
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("case %d: %v", i, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("case %d: err = %v, want it to contain %q", i, err, c.want)
+		}
+	}
+}

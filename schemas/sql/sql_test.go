@@ -1,0 +1,55 @@
+package ddl
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestStatementsAreOrderedAndIdempotent(t *testing.T) {
+	stmts, err := Statements()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	want := []string{
+		"0001_database.sql", "0002_steps.sql", "0003_forecasts.sql", "0004_anomalies.sql",
+		"0005_decisions.sql", "0006_costs.sql", "0007_savings_by_group.sql",
+	}
+	if len(stmts) != len(want) {
+		t.Fatalf("got %d statements, want %d", len(stmts), len(want))
+	}
+	for i, s := range stmts {
+		if s.Name != want[i] {
+			t.Errorf("statement %d is %s, want %s", i, s.Name, want[i])
+		}
+		if !strings.Contains(s.SQL, "IF NOT EXISTS") {
+			t.Errorf("%s lacks IF NOT EXISTS, so Migrate would fail the second time", s.Name)
+		}
+		if strings.Count(s.SQL, ";") != 0 {
+			t.Errorf("%s holds more than one statement", s.Name)
+		}
+	}
+}
+
+func TestRenderedReplacesEveryPlaceholder(t *testing.T) {
+	stmts, err := Rendered("scalora_test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stmts {
+		if strings.Contains(s.SQL, Placeholder) {
+			t.Errorf("%s still holds %s", s.Name, Placeholder)
+		}
+		if !strings.Contains(s.SQL, "`scalora_test`") {
+			t.Errorf("%s does not name the database", s.Name)
+		}
+	}
+}
+
+func TestRenderedRefusesDatabaseNamesThatNeedQuoting(t *testing.T) {
+	for _, db := range []string{"", "1abc", "a-b", "a`b", "a b", "a;DROP", strings.Repeat("a", 65)} {
+		if _, err := Rendered(db); err == nil {
+			t.Errorf("database %q accepted", db)
+		}
+	}
+}
