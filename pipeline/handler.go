@@ -1,0 +1,79 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+
+	"github.com/scalora/scalora/pipeline/store"
+	"github.com/scalora/scalora/schemas"
+)
+
+// ReasonMetadata is the metadata key (a Kafka header on the dead-letter
+// topic) holding the short reason a message was rejected, one of the
+// schemas.Reason* values or "panic". The full error is under Watermill's
+// "reason_poisoned" key.
+const ReasonMetadata = "scalora_reason"
+
+// reasonPanic marks input whose processing panicked.
+const reasonPanic = "panic"
+
+// Handler is the router handler of the samples topic: decode, run the
+// stage chain, hand the records to the Outbox.
+type Handler struct {
+	proc    *Processor
+	outbox  *Outbox
+	limits  schemas.Limits
+	batches sync.Pool
+}
+
+// NewHandler returns a Handler. It is safe for concurrent use.
+func NewHandler(proc *Processor, outbox *Outbox, limits schemas.Limits) *Handler {
+	h := &Handler{proc: proc, outbox: outbox, limits: limits}
+	h.batches.New = func() any { return new(store.Batch) }
+	return h
+}
+
+// Handle processes one input message. Input that can never be processed is
+// returned as a rejection, which the dead-letter middleware routes to the
+// dead-letter topic; any other error nacks the message for redelivery.
+func (h *Handler) Handle(msg *message.Message) error {
+	s, err := schemas.DecodeSample(msg.Payload, h.limits)
+	if err != nil {
+		return h.reject(msg, err)
+	}
+
+	b := h.batches.Get().(*store.Batch)
+	defer func() {
+		b.Reset()
+		h.batches.Put(b)
+	}()
+
+	if err := h.proc.Process(s, b); err != nil {
+		return h.reject(msg, err)
+	}
+	if err := h.outbox.Add(msg.Context(), b); err != nil {
+		return fmt.Errorf("hand records to outbox: %w", err)
+	}
+	return nil
+}
+
+func (h *Handler) reject(msg *message.Message, err error) error {
+	var se *schemas.SampleError
+	if !errors.As(err, &se) {
+		return err
+	}
+	msg.Metadata.Set(ReasonMetadata, se.Reason)
+	h.proc.metrics.rejected.WithLabelValues(se.Reason).Inc()
+	return err
+}
+
+// isDeadLetter tells the dead-letter middleware which errors are final:
+// invalid samples and panics. Everything else is retried.
+func isDeadLetter(err error) bool {
+	var se *schemas.SampleError
+	return errors.As(err, &se) || errors.As(err, new(middleware.RecoveredPanicError))
+}

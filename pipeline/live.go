@@ -1,0 +1,132 @@
+package pipeline
+
+import (
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/scalora/scalora/schemas"
+)
+
+// HostStatus is what is known now about one host.
+type HostStatus struct {
+	Host         string    `json:"host"`
+	Group        string    `json:"group"`
+	Time         time.Time `json:"ts"` // start of the last closed step
+	CPU          float64   `json:"cpu"`
+	PredictedCPU float64   `json:"predicted_cpu"` // forecast for the next step
+	Forecast     []float64 `json:"forecast"`
+	Model        string    `json:"model"`
+	Ready        bool      `json:"ready"`
+	Reason       string    `json:"reason,omitempty"`
+	AnomalyScore float64   `json:"anomaly_score"`
+	AnomalyKind  string    `json:"anomaly_kind,omitempty"`
+}
+
+// GroupStatus is what is known now about one group.
+type GroupStatus struct {
+	Group        string           `json:"group"`
+	Decision     schemas.Decision `json:"decision"`
+	Cost         schemas.Cost     `json:"cost"`
+	SavingsSoFar float64          `json:"savings_so_far"`
+}
+
+// Live keeps the latest status of every host and group for the live table,
+// the API and the demo. It is safe for concurrent use; a nil *Live ignores
+// updates.
+//
+// It keeps one entry per host ever seen and never forgets one; at a million
+// hosts that is about 300 bytes each, and evicting idle hosts is not done yet.
+type Live struct {
+	mu     sync.RWMutex
+	hosts  map[string]*HostStatus
+	groups map[string]*GroupStatus
+}
+
+// NewLive returns an empty Live.
+func NewLive() *Live {
+	return &Live{hosts: map[string]*HostStatus{}, groups: map[string]*GroupStatus{}}
+}
+
+func (l *Live) observeHost(step schemas.Step, f schemas.Forecast, a schemas.Anomaly) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+
+	h := l.hosts[step.Host]
+	if h == nil {
+		h = &HostStatus{Host: step.Host}
+		l.hosts[step.Host] = h
+	}
+	h.Group, h.Time, h.CPU = step.Group, step.Time, step.CPU
+	h.Forecast = append(h.Forecast[:0], f.Values...)
+	h.PredictedCPU = 0
+	if len(f.Values) > 0 {
+		h.PredictedCPU = f.Values[0]
+	}
+	h.Model, h.Ready, h.Reason = f.Model, f.Ready, f.Reason
+	h.AnomalyScore, h.AnomalyKind = a.Score, a.Kind
+}
+
+func (l *Live) observeGroup(d schemas.Decision, c schemas.Cost) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+
+	g := l.groups[d.Group]
+	if g == nil {
+		g = &GroupStatus{Group: d.Group}
+		l.groups[d.Group] = g
+	}
+	g.Decision, g.Cost = d, c
+	g.SavingsSoFar += c.Savings
+}
+
+// Host returns a copy of one host's status.
+func (l *Live) Host(name string) (HostStatus, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+
+	h, ok := l.hosts[name]
+	if !ok {
+		return HostStatus{}, false
+	}
+	out := *h
+	out.Forecast = append([]float64(nil), h.Forecast...)
+	return out, true
+}
+
+// Group returns a copy of one group's status.
+func (l *Live) Group(name string) (GroupStatus, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+
+	g, ok := l.groups[name]
+	if !ok {
+		return GroupStatus{}, false
+	}
+	return *g, true
+}
+
+// Hosts returns every host's status, sorted by host name.
+func (l *Live) Hosts() []HostStatus {
+	l.mu.RLock()
+	names := make([]string, 0, len(l.hosts))
+	for name := range l.hosts {
+		names = append(names, name)
+	}
+	l.mu.RUnlock()
+
+	sort.Strings(names)
+	out := make([]HostStatus, 0, len(names))
+	for _, name := range names {
+		if h, ok := l.Host(name); ok {
+			out = append(out, h)
+		}
+	}
+	return out
+}

@@ -1,0 +1,68 @@
+package pipeline
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// metrics is the one observing wrapper every stage shares: the same
+// records / errors / latency series, labelled by stage, so no stage
+// measures itself.
+type metrics struct {
+	records  *prometheus.CounterVec
+	errors   *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	rejected *prometheus.CounterVec
+	samples  prometheus.Counter
+}
+
+// Stage labels of the metrics.
+const (
+	stageWindow   = "window"
+	stageForecast = "forecast"
+	stageAnomaly  = "anomaly"
+	stageDecision = "decision"
+	stageCost     = "cost"
+)
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		records: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "scalora_stage_records_total",
+			Help: "Records each stage produced.",
+		}, []string{"stage"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "scalora_stage_errors_total",
+			Help: "Errors each stage returned.",
+		}, []string{"stage"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "scalora_stage_duration_seconds",
+			Help:    "Time each stage spent per call.",
+			Buckets: prometheus.ExponentialBuckets(1e-7, 4, 10),
+		}, []string{"stage"}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "scalora_samples_rejected_total",
+			Help: "Samples sent to the dead-letter topic, by reason.",
+		}, []string{"reason"}),
+		samples: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "scalora_samples_received_total",
+			Help: "Samples taken from the input topic, valid or not.",
+		}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.records, m.errors, m.duration, m.rejected, m.samples)
+	}
+	return m
+}
+
+// observe records one call of a stage that produced n records.
+func (m *metrics) observe(stage string, start time.Time, n int, err error) {
+	m.duration.WithLabelValues(stage).Observe(time.Since(start).Seconds())
+	if n > 0 {
+		m.records.WithLabelValues(stage).Add(float64(n))
+	}
+	if err != nil {
+		m.errors.WithLabelValues(stage).Inc()
+	}
+}

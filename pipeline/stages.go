@@ -1,0 +1,42 @@
+package pipeline
+
+import (
+	"github.com/scalora/scalora/schemas"
+	"github.com/scalora/scalora/stages/window"
+)
+
+// The stage contracts below are what the Processor needs of each stage. All
+// of them are called by the Processor with its lock held, so an
+// implementation need not be safe for concurrent use; none may keep a
+// reference to a window.Closed's Values after returning.
+
+// Windower places samples on each host's step grid and returns the steps the
+// sample closed, oldest first, appended to dst. A sample it cannot place
+// (late) is an error wrapping *schemas.SampleError.
+type Windower interface {
+	Add(s schemas.Sample, dst []window.Closed) ([]window.Closed, error)
+}
+
+// Forecaster predicts a host's next steps from its closed window. It always
+// returns a forecast: a host without a full window gets a stated fallback.
+type Forecaster interface {
+	Forecast(c window.Closed) schemas.Forecast
+}
+
+// Scorer gives a closed window its anomaly score.
+type Scorer interface {
+	Score(c window.Closed) schemas.Anomaly
+}
+
+// Decider turns host forecasts into group decisions. It returns the
+// decisions of the group steps that the forecast completed, if any.
+type Decider interface {
+	Observe(f schemas.Forecast, cpuNow float64) []schemas.Decision
+	// Flush decides every pending group step (end of a replay).
+	Flush() []schemas.Decision
+}
+
+// Coster prices a decision against the group's static configuration.
+type Coster interface {
+	Cost(d schemas.Decision) (schemas.Cost, error)
+}
