@@ -1,0 +1,258 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/scalora/scalora/pipeline"
+	"github.com/scalora/scalora/pipeline/kafka"
+	"github.com/scalora/scalora/pipeline/store"
+	"github.com/scalora/scalora/schemas"
+)
+
+// App is one running Scalora process: it owns every part it started and
+// closes them in order.
+type App struct {
+	cfg Config
+	log *slog.Logger
+	reg *prometheus.Registry
+
+	embedded *kafka.Embedded
+	brokers  []string
+	store    store.Store
+	pub      *kafka.Publisher
+	sub      *kafka.Subscriber
+	proc     *pipeline.Processor
+	outbox   *pipeline.Outbox
+	router   *message.Router
+	live     *pipeline.Live
+	http     *http.Server
+}
+
+// New builds every part of the process from cfg (with defaults set) but
+// starts consuming only in Run. On error, whatever was opened is closed.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error) {
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+
+	a = &App{cfg: cfg, log: log, reg: prometheus.NewRegistry(), live: pipeline.NewLive()}
+	defer func() {
+		if err != nil {
+			a.closeAll()
+		}
+	}()
+
+	if err := a.openKafka(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.openStore(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.buildPipeline(); err != nil {
+		return nil, err
+	}
+	a.http = a.newHTTPServer()
+	return a, nil
+}
+
+func (a *App) openKafka(ctx context.Context) error {
+	k := a.cfg.Kafka
+	if len(k.Brokers) == 0 {
+		dir := filepath.Join(a.cfg.DataDir, "kafka")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("embedded kafka: %w", err)
+		}
+		emb, err := kafka.NewEmbedded(dir, k.Partitions, a.cfg.Topics.All()...)
+		if err != nil {
+			return err
+		}
+		a.embedded, a.brokers = emb, emb.Addrs()
+		a.log.Info("embedded kafka started", "brokers", a.brokers, "dir", dir)
+		return nil
+	}
+
+	a.brokers = k.Brokers
+	if err := kafka.EnsureTopics(ctx, a.kafkaConfig(), k.Partitions, a.cfg.Topics.All()...); err != nil {
+		return fmt.Errorf("create topics: %w", err)
+	}
+	return nil
+}
+
+func (a *App) kafkaConfig() kafka.Config {
+	k := a.cfg.Kafka
+	return kafka.Config{
+		Brokers:  a.brokers,
+		ClientID: k.ClientID,
+		TLS: kafka.TLSConfig{
+			Enabled: k.TLS.Enabled, CAFile: k.TLS.CAFile, CertFile: k.TLS.CertFile,
+			KeyFile: k.TLS.KeyFile, InsecureSkipVerify: k.TLS.InsecureSkipVerify,
+		},
+		SASL: kafka.SASLConfig{Mechanism: k.SASL.Mechanism, Username: k.SASL.Username, Password: k.SASL.Password},
+	}
+}
+
+func (a *App) openStore(ctx context.Context) error {
+	st, err := openStore(ctx, a.cfg.Store)
+	if err != nil {
+		return err
+	}
+	a.store = st
+	if err := st.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate store: %w", err)
+	}
+	a.log.Info("store ready", "backend", a.cfg.Store.Backend, "database", a.cfg.Store.Database)
+	return nil
+}
+
+func (a *App) buildPipeline() error {
+	stages, err := buildStages(a.cfg)
+	if err != nil {
+		return err
+	}
+	a.proc, err = pipeline.NewProcessor(stages, a.live, a.reg)
+	if err != nil {
+		return err
+	}
+
+	a.pub, err = kafka.NewPublisher(kafka.PublisherConfig{Config: a.kafkaConfig()}, a.log, a.reg)
+	if err != nil {
+		return fmt.Errorf("kafka publisher: %w", err)
+	}
+	a.outbox, err = pipeline.NewOutbox(a.cfg.Outbox, a.store, a.pub, a.cfg.Topics, a.log, a.reg)
+	if err != nil {
+		return err
+	}
+
+	a.sub, err = kafka.NewSubscriber(kafka.SubscriberConfig{
+		Config:         a.kafkaConfig(),
+		ConsumerGroup:  a.cfg.Kafka.ConsumerGroup,
+		CommitInterval: a.cfg.Kafka.CommitInterval,
+		BeforeCommit:   a.outbox.Flush,
+	}, a.log, a.reg)
+	if err != nil {
+		return fmt.Errorf("kafka subscriber: %w", err)
+	}
+
+	limits := schemas.DefaultLimits()
+	limits.MaxBytes, limits.MaxCPU = a.cfg.Limits.MaxMessageBytes, a.cfg.Limits.MaxCPU
+	h := pipeline.NewHandler(a.proc, a.outbox, limits)
+	a.router, err = pipeline.NewRouter(h, a.sub, a.pub, a.cfg.Topics, a.cfg.ShutdownTimeout, a.log)
+	return err
+}
+
+// Brokers are the Kafka brokers the process uses (the embedded one's
+// random address when embedded).
+func (a *App) Brokers() []string { return a.brokers }
+
+// Live is the process's live status of hosts and groups.
+func (a *App) Live() *pipeline.Live { return a.live }
+
+// Store is the process's store.
+func (a *App) Store() store.Store { return a.store }
+
+// Config is the configuration the process runs with, defaults filled.
+func (a *App) Config() Config { return a.cfg }
+
+// Registry holds the process's metrics.
+func (a *App) Registry() *prometheus.Registry { return a.reg }
+
+// Flush decides the pending group steps and writes every buffered record.
+// Used at the end of a replay; a running pipeline flushes on its own.
+func (a *App) Flush(ctx context.Context) error {
+	var b store.Batch
+	if err := a.proc.Flush(&b); err != nil {
+		return err
+	}
+	if err := a.outbox.Add(ctx, &b); err != nil {
+		return err
+	}
+	return a.outbox.Flush(ctx)
+}
+
+// Run consumes until ctx is cancelled, then shuts down in order: stop
+// consuming (the subscriber flushes the outbox and commits), write what is
+// left, close the producer, the store and the embedded broker. A second
+// cancellation is the caller's to handle (the command exits).
+func (a *App) Run(ctx context.Context) error {
+	errc := make(chan error, 2)
+	go func() { errc <- a.router.Run(context.WithoutCancel(ctx)) }()
+	if a.http != nil {
+		go a.serveHTTP(errc)
+	}
+
+	select {
+	case <-a.router.Running():
+		a.log.Info("pipeline running", "input", a.cfg.Topics.Samples, "brokers", a.brokers)
+	case err := <-errc:
+		a.closeAll()
+		return fmt.Errorf("start pipeline: %w", err)
+	}
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	return errors.Join(runErr, a.shutdown())
+}
+
+func (a *App) shutdown() error {
+	ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+
+	a.log.Info("Stopping pipeline...")
+	var errs []error
+	if err := a.router.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close router: %w", err))
+	}
+	if err := a.sub.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close subscriber: %w", err))
+	}
+	if err := a.outbox.Flush(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("final flush: %w", err))
+	}
+	a.log.Info("Pipeline stopped")
+
+	a.closeAll()
+	return errors.Join(errs...)
+}
+
+// closeAll closes what was opened, last opened first. Safe to call on a
+// partly built App.
+func (a *App) closeAll() {
+	if a.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = a.http.Shutdown(ctx)
+		cancel()
+	}
+	if a.sub != nil {
+		_ = a.sub.Close()
+	}
+	if a.pub != nil {
+		_ = a.pub.Close()
+	}
+	if a.store != nil {
+		_ = a.store.Close()
+		a.store = nil
+	}
+	if a.embedded != nil {
+		a.log.Info("Stopping embedded kafka...")
+		a.embedded.Close()
+		a.embedded = nil
+		a.log.Info("Embedded kafka stopped")
+	}
+}
+
+// Processed is the number of valid samples the stage chain has taken.
+func (a *App) Processed() int64 { return a.proc.Processed() }

@@ -1,0 +1,248 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/scalora/scalora/pipeline"
+	"github.com/scalora/scalora/stages/decision"
+)
+
+// Config is the whole of a Scalora process's configuration, as read from
+// the YAML file given to "scalora run --config". The zero value, after
+// SetDefaults, is the embedded default: in-process Kafka and chDB under
+// DataDir. deploy/scalora.example.yaml shows every field.
+type Config struct {
+	// DataDir holds the embedded broker's log and the chDB database.
+	// Default "scalora-data" in the working directory.
+	DataDir string `yaml:"data_dir"`
+
+	Kafka    KafkaConfig           `yaml:"kafka"`
+	Topics   pipeline.Topics       `yaml:"topics"`
+	Store    StoreConfig           `yaml:"store"`
+	Window   WindowConfig          `yaml:"window"`
+	Forecast ForecastConfig        `yaml:"forecast"`
+	Anomaly  AnomalyConfig         `yaml:"anomaly"`
+	Decision decision.Config       `yaml:"decision"`
+	Outbox   pipeline.OutboxConfig `yaml:"outbox"`
+	HTTP     HTTPConfig            `yaml:"http"`
+	Limits   LimitsConfig          `yaml:"limits"`
+
+	// Prices is an optional price catalog file replacing the built-in one
+	// (same YAML shape as stages/cost/prices.yaml).
+	Prices string `yaml:"prices"`
+
+	// ShutdownTimeout bounds the flush and commit on SIGTERM. Default 30s.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+}
+
+// KafkaConfig says where the samples come from and the results go.
+type KafkaConfig struct {
+	// Brokers are the seed brokers. Empty (the default) starts an in-process
+	// broker persisted under DataDir/kafka.
+	Brokers []string `yaml:"brokers"`
+	// ClientID is sent to the brokers. Default "scalora".
+	ClientID string `yaml:"client_id"`
+	// ConsumerGroup of the pipeline. Default "scalora".
+	ConsumerGroup string `yaml:"consumer_group"`
+	// Partitions of the topics Scalora creates. Default 4.
+	Partitions int32 `yaml:"partitions"`
+	// CommitInterval is how often consumed offsets are committed, after the
+	// results of the records below them are written. Default 1s.
+	CommitInterval time.Duration `yaml:"commit_interval"`
+
+	TLS  TLSConfig  `yaml:"tls"`
+	SASL SASLConfig `yaml:"sasl"`
+}
+
+// TLSConfig turns on TLS to the brokers.
+type TLSConfig struct {
+	Enabled            bool   `yaml:"enabled"`
+	CAFile             string `yaml:"ca_file"`
+	CertFile           string `yaml:"cert_file"`
+	KeyFile            string `yaml:"key_file"`
+	InsecureSkipVerify bool   `yaml:"insecure_skip_verify"`
+}
+
+// SASLConfig turns on SASL authentication: mechanism PLAIN, SCRAM-SHA-256
+// or SCRAM-SHA-512. The password may be given as ${ENV_VAR}.
+type SASLConfig struct {
+	Mechanism string `yaml:"mechanism"`
+	Username  string `yaml:"username"`
+	Password  string `yaml:"password"`
+}
+
+// StoreConfig chooses where results are stored.
+type StoreConfig struct {
+	// Backend is "chdb" (default: the embedded ClickHouse engine) or
+	// "clickhouse" (a ClickHouse server over the native protocol).
+	Backend string `yaml:"backend"`
+	// Database holds the tables. Default "scalora".
+	Database string `yaml:"database"`
+	// Path is chDB's data folder. Default DataDir/chdb.
+	Path string `yaml:"path"`
+	// ClickHouse server connection, for backend "clickhouse".
+	Addr     []string `yaml:"addr"`
+	Username string   `yaml:"username"`
+	Password string   `yaml:"password"`
+	TLS      bool     `yaml:"tls"`
+}
+
+// WindowConfig shapes the hosts' windows.
+type WindowConfig struct {
+	// Step of the aligned grid. Default 1m.
+	Step time.Duration `yaml:"step"`
+	// Size of a full window in steps. Default 24.
+	Size int `yaml:"size"`
+	// Aggregate of several samples in one step: "mean" (default) or "max".
+	Aggregate string `yaml:"aggregate"`
+	// MaxGapSteps is the longest gap filled by interpolation. Default 5.
+	MaxGapSteps int `yaml:"max_gap_steps"`
+	// MaxHosts tracked by one process. Default 1,000,000.
+	MaxHosts int `yaml:"max_hosts"`
+}
+
+// ForecastConfig chooses the model.
+type ForecastConfig struct {
+	// Model is a model file written by "scalora train". Empty (the default)
+	// uses the model built into the binary.
+	Model string `yaml:"model"`
+}
+
+// AnomalyConfig tunes the anomaly detector; zero fields keep its defaults.
+type AnomalyConfig struct {
+	Threshold   float64 `yaml:"threshold"`
+	MinHistory  int     `yaml:"min_history"`
+	RefitEvery  int     `yaml:"refit_every"`
+	HistorySize int     `yaml:"history_size"`
+	Seed        uint64  `yaml:"seed"`
+}
+
+// HTTPConfig is the health and metrics endpoint.
+type HTTPConfig struct {
+	// Addr to listen on. Default "127.0.0.1:8080"; empty string after
+	// defaults is not possible, use "off" to disable.
+	Addr string `yaml:"addr"`
+}
+
+// LimitsConfig bounds the input accepted.
+type LimitsConfig struct {
+	// MaxMessageBytes is the largest sample message. Default 4096.
+	MaxMessageBytes int `yaml:"max_message_bytes"`
+	// MaxCPU is the largest CPU percent accepted. Default 200.
+	MaxCPU float64 `yaml:"max_cpu"`
+}
+
+// Load reads a YAML configuration file. Unknown fields are an error, so a
+// typo does not silently fall back to a default. ${VAR} is replaced by the
+// environment variable VAR.
+func Load(path string) (Config, error) {
+	var c Config
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("read config: %w", err)
+	}
+
+	dec := yaml.NewDecoder(bytes.NewReader([]byte(os.ExpandEnv(string(raw)))))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return c, fmt.Errorf("parse config %s: %w", path, err)
+	}
+
+	c.SetDefaults()
+	if err := c.Validate(); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// SetDefaults fills every zero field with its documented default.
+func (c *Config) SetDefaults() {
+	if c.DataDir == "" {
+		c.DataDir = "scalora-data"
+	}
+	if c.Kafka.ClientID == "" {
+		c.Kafka.ClientID = "scalora"
+	}
+	if c.Kafka.ConsumerGroup == "" {
+		c.Kafka.ConsumerGroup = "scalora"
+	}
+	if c.Kafka.Partitions == 0 {
+		c.Kafka.Partitions = 4
+	}
+	if c.Kafka.CommitInterval == 0 {
+		c.Kafka.CommitInterval = time.Second
+	}
+	c.Topics.SetDefaults()
+
+	if c.Store.Backend == "" {
+		c.Store.Backend = "chdb"
+	}
+	if c.Store.Database == "" {
+		c.Store.Database = "scalora"
+	}
+	if c.Store.Path == "" {
+		c.Store.Path = filepath.Join(c.DataDir, "chdb")
+	}
+
+	if c.Window.Step == 0 {
+		c.Window.Step = time.Minute
+	}
+	if c.Decision.Step == 0 {
+		c.Decision.Step = c.Window.Step
+	}
+	c.Decision.SetDefaults()
+	c.Outbox.SetDefaults()
+
+	if c.HTTP.Addr == "" {
+		c.HTTP.Addr = "127.0.0.1:8080"
+	}
+	if c.Limits.MaxMessageBytes == 0 {
+		c.Limits.MaxMessageBytes = 4096
+	}
+	if c.Limits.MaxCPU == 0 {
+		c.Limits.MaxCPU = 200
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = 30 * time.Second
+	}
+}
+
+// Validate checks fields and the relationships between them.
+func (c Config) Validate() error {
+	if err := c.Topics.Validate(); err != nil {
+		return err
+	}
+	if c.Kafka.Partitions < 1 {
+		return fmt.Errorf("kafka.partitions must be at least 1, got %d", c.Kafka.Partitions)
+	}
+	switch c.Store.Backend {
+	case "chdb":
+	case "clickhouse":
+		if len(c.Store.Addr) == 0 {
+			return errors.New("store.addr is required with backend clickhouse")
+		}
+	default:
+		return fmt.Errorf("store.backend %q is not chdb or clickhouse", c.Store.Backend)
+	}
+	if c.Decision.Step != c.Window.Step {
+		return fmt.Errorf("decision.step (%s) must equal window.step (%s)", c.Decision.Step, c.Window.Step)
+	}
+	if err := c.Decision.Validate(); err != nil {
+		return err
+	}
+	if err := c.Outbox.Validate(); err != nil {
+		return err
+	}
+	if c.Limits.MaxMessageBytes < 64 || c.Limits.MaxCPU <= 0 {
+		return errors.New("limits: max_message_bytes must be at least 64 and max_cpu positive")
+	}
+	return nil
+}

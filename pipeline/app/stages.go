@@ -1,0 +1,115 @@
+package app
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/scalora/scalora/pipeline"
+	"github.com/scalora/scalora/stages/anomaly"
+	"github.com/scalora/scalora/stages/cost"
+	"github.com/scalora/scalora/stages/decision"
+	"github.com/scalora/scalora/stages/forecast"
+	"github.com/scalora/scalora/stages/window"
+)
+
+// buildStages constructs the stage chain from the configuration.
+func buildStages(c Config) (pipeline.Stages, error) {
+	var s pipeline.Stages
+
+	w, err := window.New(window.Config{
+		Step:        c.Window.Step,
+		Size:        c.Window.Size,
+		Aggregate:   window.Aggregate(c.Window.Aggregate),
+		MaxGapSteps: c.Window.MaxGapSteps,
+		MaxHosts:    c.Window.MaxHosts,
+	})
+	if err != nil {
+		return s, fmt.Errorf("window stage: %w", err)
+	}
+
+	model, err := loadModel(c.Forecast.Model)
+	if err != nil {
+		return s, err
+	}
+	f, err := forecast.NewStage(forecast.Config{Step: c.Window.Step}, model)
+	if err != nil {
+		return s, fmt.Errorf("forecast stage: %w", err)
+	}
+
+	acfg := anomaly.Config{
+		Threshold:   c.Anomaly.Threshold,
+		MinHistory:  c.Anomaly.MinHistory,
+		RefitEvery:  c.Anomaly.RefitEvery,
+		HistorySize: c.Anomaly.HistorySize,
+	}
+	acfg.Forest.Seed = c.Anomaly.Seed
+	a, err := anomaly.New(acfg)
+	if err != nil {
+		return s, fmt.Errorf("anomaly stage: %w", err)
+	}
+
+	d, co, err := buildDecision(c)
+	if err != nil {
+		return s, err
+	}
+
+	return pipeline.Stages{Window: w, Forecast: f, Anomaly: a, Decision: d, Cost: co}, nil
+}
+
+func loadModel(path string) (*forecast.Model, error) {
+	if path == "" {
+		m, err := forecast.DefaultModel()
+		if err != nil {
+			return nil, fmt.Errorf("built-in model: %w", err)
+		}
+		return m, nil
+	}
+	m, err := forecast.LoadModel(path)
+	if err != nil {
+		return nil, fmt.Errorf("forecast.model: %w", err)
+	}
+	return m, nil
+}
+
+// loadCatalog returns the built-in price catalog, overlaid with the
+// configured file when there is one.
+func loadCatalog(path string) (*cost.Catalog, error) {
+	cat, err := cost.DefaultCatalog()
+	if err != nil {
+		return nil, fmt.Errorf("built-in price catalog: %w", err)
+	}
+	if path == "" {
+		return cat, nil
+	}
+
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("prices: %w", err)
+	}
+	defer f.Close()
+
+	user, err := cost.LoadCatalog(f)
+	if err != nil {
+		return nil, fmt.Errorf("prices %s: %w", path, err)
+	}
+	return cat.Overlay(user), nil
+}
+
+// buildDecision constructs the decider and the coster over the same group
+// configuration, so every group the decider knows can be priced.
+func buildDecision(c Config) (*decision.Decider, *cost.Coster, error) {
+	d, err := decision.New(c.Decision)
+	if err != nil {
+		return nil, nil, fmt.Errorf("decision stage: %w", err)
+	}
+
+	cat, err := loadCatalog(c.Prices)
+	if err != nil {
+		return nil, nil, err
+	}
+	co, err := cost.New(cat, c.Decision)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cost stage: %w", err)
+	}
+	return d, co, nil
+}
