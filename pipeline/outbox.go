@@ -67,6 +67,7 @@ type Outbox struct {
 
 	flushes   *prometheus.CounterVec
 	rows      prometheus.Counter
+	dropped   prometheus.Counter
 	flushTime prometheus.Histogram
 }
 
@@ -93,6 +94,10 @@ func NewOutbox(
 			Name: "scalora_outbox_rows_written_total",
 			Help: "Records written to the store and output topics.",
 		}),
+		dropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "scalora_outbox_rows_dropped_total",
+			Help: "Records the store cannot hold (a time outside its range, a non-finite value) dropped before writing.",
+		}),
 		flushTime: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "scalora_outbox_flush_duration_seconds",
 			Help:    "Time one write of buffered records took.",
@@ -100,7 +105,7 @@ func NewOutbox(
 		}),
 	}
 	if reg != nil {
-		reg.MustRegister(o.flushes, o.rows, o.flushTime)
+		reg.MustRegister(o.flushes, o.rows, o.dropped, o.flushTime)
 	}
 	return o, nil
 }
@@ -150,6 +155,12 @@ func (o *Outbox) Flush(ctx context.Context) error {
 	o.pending = store.Batch{}
 	o.mu.Unlock()
 
+	// Input validation keeps such rows out; if one gets through anyway, it
+	// must not refuse every later write and stall the pipeline.
+	if n, err := batch.DropInvalid(); n > 0 {
+		o.dropped.Add(float64(n))
+		o.log.Error("records the store cannot hold were dropped", "count", n, "first", err)
+	}
 	if batch.Len() == 0 {
 		return nil
 	}

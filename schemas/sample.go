@@ -32,12 +32,33 @@ type Limits struct {
 	// MaxCPU is the largest CPU percent accepted. Default 200: real traces
 	// exceed 100 a little (Bitbrains reaches about 112); decisions clip at 100.
 	MaxCPU float64
+	// MaxPast is how far before Now a sample's time may lie. Default 90
+	// days, the retention of stored steps: an older sample would be stored
+	// only to be deleted at the next merge. Replays of old traces shift
+	// their times (scalora produce does by default).
+	MaxPast time.Duration
+	// MaxFuture is how far after Now a sample's time may lie, for clock
+	// skew. Default 1 hour.
+	MaxFuture time.Duration
+	// Now is the clock the time limits are measured against. Default
+	// time.Now.
+	Now func() time.Time
 }
 
 // DefaultLimits returns the limits documented on Limits.
 func DefaultLimits() Limits {
-	return Limits{MaxBytes: 4096, MaxHostLen: 253, MaxCPU: 200}
+	return Limits{
+		MaxBytes: 4096, MaxHostLen: 253, MaxCPU: 200,
+		MaxPast: 90 * 24 * time.Hour, MaxFuture: time.Hour, Now: time.Now,
+	}
 }
+
+// Whatever the limits, sample times must fall in [minTime, maxTime): the
+// range every stage and both stores handle exactly.
+var (
+	minTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+)
 
 // DefaultGroup is the group of samples that name none.
 const DefaultGroup = "default"
@@ -81,12 +102,36 @@ func (s Sample) Validate(lim Limits) error {
 		return sampleErr(ReasonGroup, "group is %d bytes, longer than %d", len(s.Group), lim.MaxHostLen)
 	case s.Time.IsZero():
 		return sampleErr(ReasonTime, "ts is missing")
+	case s.Time.Before(minTime) || !s.Time.Before(maxTime):
+		return sampleErr(ReasonTime, "ts %s outside [1970, 2100)", s.Time.UTC().Format(time.RFC3339))
 	case math.IsNaN(s.CPU) || math.IsInf(s.CPU, 0):
 		return sampleErr(ReasonCPU, "cpu is not a finite number")
 	case s.CPU < 0 || s.CPU > lim.MaxCPU:
 		return sampleErr(ReasonCPU, "cpu %g outside [0, %g]", s.CPU, lim.MaxCPU)
 	case s.Cores < 0 || math.IsNaN(s.Cores) || math.IsInf(s.Cores, 0):
 		return sampleErr(ReasonCores, "cores %g is not a non-negative number", s.Cores)
+	}
+	return lim.checkAge(s.Time)
+}
+
+// checkAge enforces MaxPast and MaxFuture when they are set.
+func (lim Limits) checkAge(t time.Time) error {
+	if lim.MaxPast <= 0 && lim.MaxFuture <= 0 {
+		return nil
+	}
+	now := time.Now
+	if lim.Now != nil {
+		now = lim.Now
+	}
+	at := now()
+
+	if lim.MaxPast > 0 && t.Before(at.Add(-lim.MaxPast)) {
+		return sampleErr(ReasonTime, "ts %s is %s before now, more than the %s allowed",
+			t.UTC().Format(time.RFC3339), at.Sub(t).Round(time.Second), lim.MaxPast)
+	}
+	if lim.MaxFuture > 0 && t.After(at.Add(lim.MaxFuture)) {
+		return sampleErr(ReasonTime, "ts %s is %s after now, more than the %s allowed",
+			t.UTC().Format(time.RFC3339), t.Sub(at).Round(time.Second), lim.MaxFuture)
 	}
 	return nil
 }

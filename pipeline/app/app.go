@@ -146,6 +146,7 @@ func (a *App) buildPipeline() error {
 
 	limits := schemas.DefaultLimits()
 	limits.MaxBytes, limits.MaxCPU = a.cfg.Limits.MaxMessageBytes, a.cfg.Limits.MaxCPU
+	limits.MaxPast, limits.MaxFuture = a.cfg.Limits.MaxPast, a.cfg.Limits.MaxFuture
 	h := pipeline.NewHandler(a.proc, a.outbox, limits)
 	a.router, err = pipeline.NewRouter(h, a.sub, a.pub, a.cfg.Topics, a.cfg.ShutdownTimeout, a.log)
 	return err

@@ -138,6 +138,11 @@ type LimitsConfig struct {
 	MaxMessageBytes int `yaml:"max_message_bytes"`
 	// MaxCPU is the largest CPU percent accepted. Default 200.
 	MaxCPU float64 `yaml:"max_cpu"`
+	// MaxPast is how old a sample may be. Default 2160h (90 days, the
+	// retention of stored steps).
+	MaxPast time.Duration `yaml:"max_past"`
+	// MaxFuture is how far ahead of the clock a sample may be. Default 1h.
+	MaxFuture time.Duration `yaml:"max_future"`
 }
 
 // Load reads a YAML configuration file. Unknown fields are an error, so a
@@ -210,6 +215,12 @@ func (c *Config) SetDefaults() {
 	if c.Limits.MaxCPU == 0 {
 		c.Limits.MaxCPU = 200
 	}
+	if c.Limits.MaxPast == 0 {
+		c.Limits.MaxPast = 90 * 24 * time.Hour
+	}
+	if c.Limits.MaxFuture == 0 {
+		c.Limits.MaxFuture = time.Hour
+	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 30 * time.Second
 	}
@@ -241,8 +252,8 @@ func (c Config) Validate() error {
 	if err := c.Outbox.Validate(); err != nil {
 		return err
 	}
-	if c.Limits.MaxMessageBytes < 64 || c.Limits.MaxCPU <= 0 {
-		return errors.New("limits: max_message_bytes must be at least 64 and max_cpu positive")
+	if c.Limits.MaxMessageBytes < 64 || c.Limits.MaxCPU <= 0 || c.Limits.MaxPast < 0 || c.Limits.MaxFuture < 0 {
+		return errors.New("limits: max_message_bytes must be at least 64, max_cpu positive, max_past and max_future not negative")
 	}
 	return nil
 }

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/scalora/scalora/schemas"
 )
 
 // Validate reports the first row the tables cannot hold faithfully: a time
@@ -17,16 +20,16 @@ func (b *Batch) Validate() error {
 		if err := checkRow(r.Time, r.CPU); err != nil {
 			return fmt.Errorf("steps[%d]: %w", i, err)
 		}
-		if r.Samples < 0 || r.Samples > math.MaxUint32 {
-			return fmt.Errorf("steps[%d]: samples %d outside UInt32", i, r.Samples)
+		if err := checkUint32(r.Samples); err != nil {
+			return fmt.Errorf("steps[%d]: samples: %w", i, err)
 		}
 	}
 	for i, r := range b.Forecasts {
 		if err := checkRow(r.Time, r.Values...); err != nil {
 			return fmt.Errorf("forecasts[%d]: %w", i, err)
 		}
-		if len(r.Values) > math.MaxUint16 {
-			return fmt.Errorf("forecasts[%d]: %d horizons exceed UInt16", i, len(r.Values))
+		if err := checkHorizons(len(r.Values)); err != nil {
+			return fmt.Errorf("forecasts[%d]: %w", i, err)
 		}
 	}
 	for i, r := range b.Anomalies {
@@ -72,4 +75,68 @@ func checkInt32(vs ...int) error {
 		}
 	}
 	return nil
+}
+
+// DropInvalid removes the rows that Validate would refuse, keeping the
+// others in order, and returns how many it removed and why the first was
+// refused. The pipeline calls it before writing so that one row the
+// stages should never have produced cannot block every later write; the
+// caller logs and counts what was dropped.
+func (b *Batch) DropInvalid() (int, error) {
+	var first error
+	n := 0
+	keep := func(err error) bool {
+		if err == nil {
+			return true
+		}
+		if first == nil {
+			first = err
+		}
+		n++
+		return false
+	}
+
+	b.Steps = filter(b.Steps, func(r schemas.Step) bool {
+		return keep(errors.Join(checkRow(r.Time, r.CPU), checkUint32(r.Samples)))
+	})
+	b.Forecasts = filter(b.Forecasts, func(r schemas.Forecast) bool {
+		return keep(errors.Join(checkRow(r.Time, r.Values...), checkHorizons(len(r.Values))))
+	})
+	b.Anomalies = filter(b.Anomalies, func(r schemas.Anomaly) bool {
+		return keep(checkRow(r.Time, r.Score))
+	})
+	b.Decisions = filter(b.Decisions, func(r schemas.Decision) bool {
+		return keep(errors.Join(checkRow(r.Time, r.DemandNow, r.ForecastPeak),
+			checkInt32(r.Current, r.Target, r.HorizonSteps)))
+	})
+	b.Costs = filter(b.Costs, func(r schemas.Cost) bool {
+		return keep(errors.Join(checkRow(r.Time, r.PricePerHour, r.StaticCost, r.DecidedCost, r.Savings),
+			checkInt32(r.StaticInstances, r.DecidedInstances)))
+	})
+	return n, first
+}
+
+func checkUint32(v int) error {
+	if v < 0 || v > math.MaxUint32 {
+		return fmt.Errorf("value %d outside UInt32", v)
+	}
+	return nil
+}
+
+func checkHorizons(n int) error {
+	if n > math.MaxUint16 {
+		return fmt.Errorf("%d horizons exceed UInt16", n)
+	}
+	return nil
+}
+
+// filter keeps the rows ok accepts, in place.
+func filter[T any](rows []T, ok func(T) bool) []T {
+	out := rows[:0]
+	for _, r := range rows {
+		if ok(r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -33,3 +33,26 @@ func TestValidateNamesTheBadRow(t *testing.T) {
 		}
 	}
 }
+
+func TestDropInvalidKeepsTheValidRowsInOrder(t *testing.T) {
+	ok := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	b := Batch{
+		Steps: []schemas.Step{
+			{Host: "a", Time: ok, CPU: 1},
+			{Host: "b", Time: time.Date(1850, 1, 1, 0, 0, 0, 0, time.UTC), CPU: 2},
+			{Host: "c", Time: ok, CPU: 3},
+		},
+		Anomalies: []schemas.Anomaly{{Host: "a", Time: ok, Score: math.NaN()}},
+	}
+
+	n, err := b.DropInvalid()
+	if n != 2 || err == nil {
+		t.Fatalf("dropped %d (err %v), want 2 with the first reason", n, err)
+	}
+	if len(b.Steps) != 2 || b.Steps[0].Host != "a" || b.Steps[1].Host != "c" || len(b.Anomalies) != 0 {
+		t.Fatalf("kept %+v and %+v", b.Steps, b.Anomalies)
+	}
+	if err := b.Validate(); err != nil {
+		t.Fatalf("what DropInvalid keeps must validate: %v", err)
+	}
+}
