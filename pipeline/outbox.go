@@ -20,10 +20,10 @@ import (
 
 // OutboxConfig bounds what the Outbox holds before writing.
 type OutboxConfig struct {
-	// FlushRows is the pending row count at which Add writes inline.
-	// Default 20,000.
+	// FlushRows is the count of pending records at which Add writes inline
+	// (a forecast is one record whatever its horizons). Default 20,000.
 	FlushRows int `yaml:"flush_rows"`
-	// MaxPendingRows is the most rows held while the store or Kafka fails;
+	// MaxPendingRows is the most records held while the store or Kafka fails;
 	// past it Add blocks, retrying, which stops consumption (backpressure).
 	// Default 200,000.
 	MaxPendingRows int `yaml:"max_pending_rows"`

@@ -36,6 +36,7 @@ type App struct {
 	router   *message.Router
 	live     *pipeline.Live
 	http     *http.Server
+	httpAddr chan string // receives the listening address once
 }
 
 // New builds every part of the process from cfg (with defaults set) but
@@ -46,7 +47,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error) 
 		return nil, fmt.Errorf("config: %w", err)
 	}
 
-	a = &App{cfg: cfg, log: log, reg: prometheus.NewRegistry(), live: pipeline.NewLive()}
+	a = &App{
+		cfg: cfg, log: log, reg: prometheus.NewRegistry(),
+		live: pipeline.NewLive(), httpAddr: make(chan string, 1),
+	}
 	defer func() {
 		if err != nil {
 			a.closeAll()

@@ -53,6 +53,21 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ready\n"))
 }
 
+// HTTPAddr waits until the health endpoint listens and returns its
+// address, or returns "" when HTTP is off or ctx ends first.
+func (a *App) HTTPAddr(ctx context.Context) string {
+	if a.http == nil {
+		return ""
+	}
+	select {
+	case addr := <-a.httpAddr:
+		a.httpAddr <- addr
+		return addr
+	case <-ctx.Done():
+		return ""
+	}
+}
+
 // serveHTTP listens and serves until the server is shut down; a failure to
 // listen is sent on errc.
 func (a *App) serveHTTP(errc chan<- error) {
@@ -62,6 +77,7 @@ func (a *App) serveHTTP(errc chan<- error) {
 		return
 	}
 	a.log.Info("http listening", "addr", ln.Addr().String())
+	a.httpAddr <- ln.Addr().String()
 	if err := a.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		errc <- fmt.Errorf("http serve: %w", err)
 	}
