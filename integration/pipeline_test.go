@@ -109,7 +109,7 @@ func TestPipelineEndToEndOnRealTrace(t *testing.T) {
 	}
 	t.Logf("group it: %d steps, %d decisions, savings $%.2f", groupSteps, decisions, savings)
 
-	checkDeadLetters(t, ctx, brokers, cfg.Topics.DeadLetter, bad)
+	checkDeadLettersFrom(t, ctx, brokers, cfg.Topics, bad)
 
 	stop()
 	if err := <-done; err != nil {
@@ -208,7 +208,14 @@ func sampleMsg(t *testing.T, payload, key string) *message.Message {
 // message is there with its reason header, and nothing else is.
 func checkDeadLetters(t *testing.T, ctx context.Context, brokers []string, topic string, want map[string]string) {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(topic),
+	checkDeadLettersFrom(t, ctx, brokers, pipeline.Topics{DeadLetter: topic}, want)
+}
+
+// checkDeadLettersFrom is checkDeadLetters that also checks each record
+// names where it was read, when topics.Samples is set.
+func checkDeadLettersFrom(t *testing.T, ctx context.Context, brokers []string, topics pipeline.Topics, want map[string]string) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(topics.DeadLetter),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
 	if err != nil {
 		t.Fatal(err)
@@ -222,10 +229,17 @@ func checkDeadLetters(t *testing.T, ctx context.Context, brokers []string, topic
 		fetches := cl.PollFetches(pctx)
 		cancel()
 		fetches.EachRecord(func(r *kgo.Record) {
+			headers := map[string]string{}
 			for _, h := range r.Headers {
-				if h.Key == pipeline.ReasonMetadata {
-					got[string(r.Key)] = string(h.Value)
-				}
+				headers[h.Key] = string(h.Value)
+			}
+			got[string(r.Key)] = headers[pipeline.ReasonMetadata]
+			if topics.Samples != "" && (headers[pipeline.SourceTopicMetadata] != topics.Samples ||
+				headers[pipeline.SourcePartitionMetadata] == "" || headers[pipeline.SourceOffsetMetadata] == "") {
+				t.Errorf("dead letter %s lacks its source position: %v", r.Key, headers)
+			}
+			if len(r.Value) == 0 {
+				t.Errorf("dead letter %s lost its original payload", r.Key)
 			}
 		})
 	}

@@ -3,11 +3,13 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
+	"github.com/scalora/scalora/pipeline/kafka"
 	"github.com/scalora/scalora/pipeline/store"
 	"github.com/scalora/scalora/schemas"
 )
@@ -17,6 +19,14 @@ import (
 // schemas.Reason* values or "panic". The full error is under Watermill's
 // "reason_poisoned" key.
 const ReasonMetadata = "scalora_reason"
+
+// Metadata keys (Kafka headers on the dead-letter topic) giving where a
+// rejected message was read: its topic, partition and offset.
+const (
+	SourceTopicMetadata     = "scalora_source_topic"
+	SourcePartitionMetadata = "scalora_source_partition"
+	SourceOffsetMetadata    = "scalora_source_offset"
+)
 
 // reasonPanic marks input whose processing panicked.
 const reasonPanic = "panic"
@@ -67,6 +77,11 @@ func (h *Handler) reject(msg *message.Message, err error) error {
 		return err
 	}
 	msg.Metadata.Set(ReasonMetadata, se.Reason)
+	if pos, ok := kafka.PositionOf(msg); ok {
+		msg.Metadata.Set(SourceTopicMetadata, pos.Topic)
+		msg.Metadata.Set(SourcePartitionMetadata, strconv.FormatInt(int64(pos.Partition), 10))
+		msg.Metadata.Set(SourceOffsetMetadata, strconv.FormatInt(pos.Offset, 10))
+	}
 	h.proc.metrics.rejected.WithLabelValues(se.Reason).Inc()
 	return err
 }

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -62,6 +63,10 @@ func (p *Processor) Process(s schemas.Sample, out *store.Batch) error {
 	var err error
 	p.closed, err = p.stages.Window.Add(s, p.closed[:0])
 	p.metrics.observe(stageWindow, start, len(p.closed), err)
+	if errors.Is(err, window.ErrTooManyHosts) {
+		// Retrying cannot help: reject it like invalid input.
+		return &schemas.SampleError{Reason: schemas.ReasonHostLimit, Detail: err.Error()}
+	}
 	if err != nil {
 		return fmt.Errorf("window: %w", err)
 	}

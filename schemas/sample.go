@@ -148,6 +148,9 @@ const (
 	ReasonCPU        = "invalid_cpu"
 	ReasonCores      = "invalid_cores"
 	ReasonLate       = "late"
+	// ReasonHostLimit rejects a sample of a new host when the process
+	// already tracks as many hosts as it may (window.max_hosts).
+	ReasonHostLimit = "host_limit"
 )
 
 // SampleError says why a sample was rejected.
