@@ -3,9 +3,12 @@ package schemas
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"time"
+	"unicode/utf8"
 )
 
 // SampleVersion is the only sample schema version this build reads.
@@ -38,7 +41,8 @@ type Limits struct {
 	// their times (scalora produce does by default).
 	MaxPast time.Duration
 	// MaxFuture is how far after Now a sample's time may lie, for clock
-	// skew. Default 1 hour.
+	// skew. Default 1 minute, one step of the default window: a sample
+	// further ahead moves its host's watermark past steps still to come.
 	MaxFuture time.Duration
 	// Now is the clock the time limits are measured against. Default
 	// time.Now.
@@ -49,7 +53,7 @@ type Limits struct {
 func DefaultLimits() Limits {
 	return Limits{
 		MaxBytes: 4096, MaxHostLen: 253, MaxCPU: 200,
-		MaxPast: 90 * 24 * time.Hour, MaxFuture: time.Hour, Now: time.Now,
+		MaxPast: 90 * 24 * time.Hour, MaxFuture: time.Minute, Now: time.Now,
 	}
 }
 
@@ -65,19 +69,22 @@ const DefaultGroup = "default"
 
 // DecodeSample parses and validates one JSON sample. The error is a
 // *SampleError whose Reason is one of the Reason* constants.
+//
+// Decoding is stricter than encoding/json's defaults, as the JSON Schema
+// says: the payload must be valid UTF-8 (otherwise two different invalid
+// host names could decode to the same one), keys match exactly (no case
+// folding), a key may not repeat, unknown keys and anything after the
+// object are refused.
 func DecodeSample(payload []byte, lim Limits) (Sample, error) {
 	var s Sample
 	if len(payload) > lim.MaxBytes {
 		return s, sampleErr(ReasonOversized, "payload of %d bytes exceeds %d", len(payload), lim.MaxBytes)
 	}
-
-	dec := json.NewDecoder(bytes.NewReader(payload))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return s, sampleErr(ReasonUnparsable, "decode json: %v", err)
+	if !utf8.Valid(payload) {
+		return s, sampleErr(ReasonUnparsable, "payload is not valid UTF-8")
 	}
-	if dec.More() {
-		return s, sampleErr(ReasonUnparsable, "trailing data after the sample object")
+	if err := decodeStrict(payload, &s); err != nil {
+		return s, sampleErr(ReasonUnparsable, "decode json: %v", err)
 	}
 
 	if err := s.Validate(lim); err != nil {
@@ -87,6 +94,49 @@ func DecodeSample(payload []byte, lim Limits) (Sample, error) {
 		s.Group = DefaultGroup
 	}
 	return s, nil
+}
+
+// decodeStrict reads one JSON object into s field by field, so that it sees
+// every key as written.
+func decodeStrict(payload []byte, s *Sample) error {
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	if tok, err := dec.Token(); err != nil {
+		return err
+	} else if tok != json.Delim('{') {
+		return fmt.Errorf("want a JSON object, found %v", tok)
+	}
+
+	fields := map[string]any{
+		"v": &s.Version, "host": &s.Host, "group": &s.Group,
+		"ts": &s.Time, "cpu": &s.CPU, "cores": &s.Cores,
+	}
+	seen := make(map[string]bool, len(fields))
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		dst, ok := fields[key]
+		if !ok {
+			return fmt.Errorf("unknown field %q", key)
+		}
+		if seen[key] {
+			return fmt.Errorf("field %q appears twice", key)
+		}
+		seen[key] = true
+		if err := dec.Decode(dst); err != nil {
+			return fmt.Errorf("field %q: %w", key, err)
+		}
+	}
+
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("trailing data after the sample object")
+	}
+	return nil
 }
 
 // Validate checks a decoded sample against lim.
@@ -102,16 +152,23 @@ func (s Sample) Validate(lim Limits) error {
 		return sampleErr(ReasonGroup, "group is %d bytes, longer than %d", len(s.Group), lim.MaxHostLen)
 	case s.Time.IsZero():
 		return sampleErr(ReasonTime, "ts is missing")
+	case zoneOutOfRange(s.Time):
+		return sampleErr(ReasonTime, "ts has a zone offset of 24 hours or more")
 	case s.Time.Before(minTime) || !s.Time.Before(maxTime):
 		return sampleErr(ReasonTime, "ts %s outside [1970, 2100)", s.Time.UTC().Format(time.RFC3339))
 	case math.IsNaN(s.CPU) || math.IsInf(s.CPU, 0):
 		return sampleErr(ReasonCPU, "cpu is not a finite number")
-	case s.CPU < 0 || s.CPU > lim.MaxCPU:
+	case s.CPU < 0 || !(s.CPU <= lim.MaxCPU):
 		return sampleErr(ReasonCPU, "cpu %g outside [0, %g]", s.CPU, lim.MaxCPU)
 	case s.Cores < 0 || math.IsNaN(s.Cores) || math.IsInf(s.Cores, 0):
 		return sampleErr(ReasonCores, "cores %g is not a non-negative number", s.Cores)
 	}
 	return lim.checkAge(s.Time)
+}
+
+func zoneOutOfRange(t time.Time) bool {
+	_, off := t.Zone()
+	return off <= -24*3600 || off >= 24*3600
 }
 
 // checkAge enforces MaxPast and MaxFuture when they are set.

@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/scalora/scalora/stages/anomaly"
+	"github.com/scalora/scalora/stages/window"
 
 	"github.com/scalora/scalora/pipeline"
 	"github.com/scalora/scalora/stages/decision"
@@ -141,7 +145,9 @@ type LimitsConfig struct {
 	// MaxPast is how old a sample may be. Default 2160h (90 days, the
 	// retention of stored steps).
 	MaxPast time.Duration `yaml:"max_past"`
-	// MaxFuture is how far ahead of the clock a sample may be. Default 1h.
+	// MaxFuture is how far ahead of the clock a sample may be. Default one
+	// window step: a sample further ahead would move its host's watermark
+	// past steps whose samples are still to come, and those would be late.
 	MaxFuture time.Duration `yaml:"max_future"`
 }
 
@@ -159,6 +165,10 @@ func Load(path string) (Config, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		return c, fmt.Errorf("parse config %s: %w", path, err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return c, fmt.Errorf("parse config %s: one YAML document expected, found more", path)
 	}
 
 	c.SetDefaults()
@@ -219,7 +229,7 @@ func (c *Config) SetDefaults() {
 		c.Limits.MaxPast = 90 * 24 * time.Hour
 	}
 	if c.Limits.MaxFuture == 0 {
-		c.Limits.MaxFuture = time.Hour
+		c.Limits.MaxFuture = c.Window.Step
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 30 * time.Second
@@ -252,8 +262,48 @@ func (c Config) Validate() error {
 	if err := c.Outbox.Validate(); err != nil {
 		return err
 	}
-	if c.Limits.MaxMessageBytes < 64 || c.Limits.MaxCPU <= 0 || c.Limits.MaxPast < 0 || c.Limits.MaxFuture < 0 {
-		return errors.New("limits: max_message_bytes must be at least 64, max_cpu positive, max_past and max_future not negative")
+	if c.Limits.MaxMessageBytes < 64 || !(c.Limits.MaxCPU > 0) || math.IsInf(c.Limits.MaxCPU, 0) ||
+		c.Limits.MaxPast < 0 || c.Limits.MaxFuture < 0 {
+		return errors.New("limits: max_message_bytes must be at least 64, max_cpu a positive finite number, max_past and max_future not negative")
+	}
+	if c.ShutdownTimeout <= 0 || c.Kafka.CommitInterval <= 0 {
+		return errors.New("shutdown_timeout and kafka.commit_interval must be positive")
+	}
+
+	// Check the stages' own rules now, before anything is opened.
+	if err := c.windowConfig().Validate(); err != nil {
+		return fmt.Errorf("window: %w", err)
+	}
+	acfg := c.anomalyConfig()
+	acfg.SetDefaults()
+	if err := acfg.Validate(); err != nil {
+		return fmt.Errorf("anomaly: %w", err)
 	}
 	return nil
+}
+
+// windowConfig is the window stage's configuration, defaults filled.
+func (c Config) windowConfig() window.Config {
+	w := window.Config{
+		Step:        c.Window.Step,
+		Size:        c.Window.Size,
+		Aggregate:   window.Aggregate(c.Window.Aggregate),
+		MaxGapSteps: c.Window.MaxGapSteps,
+		MaxHosts:    c.Window.MaxHosts,
+	}
+	w.SetDefaults()
+	return w
+}
+
+// anomalyConfig is the anomaly stage's configuration, zero fields left for
+// the stage's defaults.
+func (c Config) anomalyConfig() anomaly.Config {
+	a := anomaly.Config{
+		Threshold:   c.Anomaly.Threshold,
+		MinHistory:  c.Anomaly.MinHistory,
+		RefitEvery:  c.Anomaly.RefitEvery,
+		HistorySize: c.Anomaly.HistorySize,
+	}
+	a.Forest.Seed = c.Anomaly.Seed
+	return a
 }

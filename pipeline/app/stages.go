@@ -16,13 +16,7 @@ import (
 func buildStages(c Config) (pipeline.Stages, error) {
 	var s pipeline.Stages
 
-	w, err := window.New(window.Config{
-		Step:        c.Window.Step,
-		Size:        c.Window.Size,
-		Aggregate:   window.Aggregate(c.Window.Aggregate),
-		MaxGapSteps: c.Window.MaxGapSteps,
-		MaxHosts:    c.Window.MaxHosts,
-	})
+	w, err := window.New(c.windowConfig())
 	if err != nil {
 		return s, fmt.Errorf("window stage: %w", err)
 	}
@@ -36,14 +30,7 @@ func buildStages(c Config) (pipeline.Stages, error) {
 		return s, fmt.Errorf("forecast stage: %w", err)
 	}
 
-	acfg := anomaly.Config{
-		Threshold:   c.Anomaly.Threshold,
-		MinHistory:  c.Anomaly.MinHistory,
-		RefitEvery:  c.Anomaly.RefitEvery,
-		HistorySize: c.Anomaly.HistorySize,
-	}
-	acfg.Forest.Seed = c.Anomaly.Seed
-	a, err := anomaly.New(acfg)
+	a, err := anomaly.New(c.anomalyConfig())
 	if err != nil {
 		return s, fmt.Errorf("anomaly stage: %w", err)
 	}

@@ -36,6 +36,14 @@ type Series struct {
 // MaxLineBytes is the longest line accepted.
 const MaxLineBytes = 64 << 10
 
+// MaxPoints is the most readings one trace may hold: ten million, about
+// 95 years of minutes, 300 MB in memory. A larger file is refused with
+// ErrTooLarge rather than exhausting memory.
+const MaxPoints = 10_000_000
+
+// ErrTooLarge is returned for a trace of more than MaxPoints readings.
+var ErrTooLarge = errors.New("trace has more than 10,000,000 readings")
+
 // ErrEmpty is returned for a trace without a single data row.
 var ErrEmpty = errors.New("trace has no data rows")
 
@@ -77,17 +85,25 @@ const nabLayout = "2006-01-02 15:04:05"
 func ReadNAB(r io.Reader) (*Series, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 4096), MaxLineBytes)
+	sc.Split(scanLines)
 
 	var pts []Point
 	line := 0
+	header := true // the first non-blank line may be a header
 	for sc.Scan() {
 		line++
 		text := strings.TrimSpace(string(bytes.TrimPrefix(sc.Bytes(), []byte("\xef\xbb\xbf"))))
 		if text == "" {
 			continue
 		}
-		if line == 1 && strings.HasPrefix(strings.ToLower(text), "timestamp") {
-			continue
+		if header {
+			header = false
+			if strings.HasPrefix(strings.ToLower(text), "timestamp") {
+				continue
+			}
+		}
+		if len(pts) == MaxPoints {
+			return nil, fmt.Errorf("line %d: %w", line, ErrTooLarge)
 		}
 
 		p, err := parseNABRow(text, line)
@@ -126,6 +142,31 @@ func parseNABRow(text string, line int) (Point, error) {
 		return Point{}, &ParseError{Line: line, Column: 2, Reason: fmt.Sprintf("value %g is negative", v)}
 	}
 	return Point{Time: t.UTC(), CPU: v}, nil
+}
+
+// scanLines splits on "\n", "\r\n" and a lone "\r" (old Mac files).
+func scanLines(data []byte, atEOF bool) (int, []byte, error) {
+	for i, b := range data {
+		switch b {
+		case '\n':
+			return i + 1, data[:i], nil
+		case '\r':
+			if i+1 < len(data) {
+				if data[i+1] == '\n' {
+					return i + 2, data[:i], nil
+				}
+				return i + 1, data[:i], nil
+			}
+			if atEOF {
+				return i + 1, data[:i], nil
+			}
+			return 0, nil, nil // need one more byte to tell "\r" from "\r\n"
+		}
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
 }
 
 // normalise sorts points by time and merges equal timestamps by their mean.
