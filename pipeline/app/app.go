@@ -41,33 +41,33 @@ type App struct {
 
 // New builds every part of the process from cfg (with defaults set) but
 // starts consuming only in Run. On error, whatever was opened is closed.
-func New(ctx context.Context, cfg Config, log *slog.Logger) (a *App, err error) {
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 
-	a = &App{
+	a := &App{
 		cfg: cfg, log: log, reg: prometheus.NewRegistry(),
 		live: pipeline.NewLive(), httpAddr: make(chan string, 1),
 	}
-	defer func() {
-		if err != nil {
-			a.closeAll()
-		}
-	}()
-
-	if err := a.openKafka(ctx); err != nil {
-		return nil, err
-	}
-	if err := a.openStore(ctx); err != nil {
-		return nil, err
-	}
-	if err := a.buildPipeline(); err != nil {
+	if err := a.open(ctx); err != nil {
+		a.closeAll()
 		return nil, err
 	}
 	a.http = a.newHTTPServer()
 	return a, nil
+}
+
+// open opens Kafka and the store and builds the pipeline, in that order.
+func (a *App) open(ctx context.Context) error {
+	if err := a.openKafka(ctx); err != nil {
+		return err
+	}
+	if err := a.openStore(ctx); err != nil {
+		return err
+	}
+	return a.buildPipeline()
 }
 
 func (a *App) openKafka(ctx context.Context) error {

@@ -163,3 +163,28 @@ func TestEmbeddedDefaultKeepsItsDataAndOffsetsAcrossARestart(t *testing.T) {
 		t.Errorf("%d steps after restart, want the 29 stored before it", n)
 	}
 }
+
+// Regression: a failing New deferred closeAll on the nil *App it was about
+// to return, so every start-up error (no libchdb, a missing model file, an
+// unreachable store) became a nil-pointer panic, and with chDB already open
+// the process then hung and ignored SIGTERM.
+func TestStartupErrorIsReturnedAndReleasesWhatWasOpened(t *testing.T) {
+	requireCHDB(t)
+	dir := t.TempDir()
+
+	var c Config
+	c.DataDir = dir
+	c.HTTP.Addr = "off"
+	c.Forecast.Model = dir + "/no-such-model.json"
+	_, err := New(context.Background(), c, slog.New(slog.DiscardHandler))
+	if err == nil || !strings.Contains(err.Error(), "no-such-model.json") {
+		t.Fatalf("err = %v, want one naming the missing model", err)
+	}
+
+	// The store and the embedded broker were closed: the folder opens again.
+	a, stop := startApp(t, dir)
+	defer stop()
+	if a.Processed() != 0 {
+		t.Fatal("fresh app processed samples")
+	}
+}
