@@ -46,6 +46,7 @@ real CPU trace.`,
 		newRunCmd(),
 		newDemoCmd(),
 		newProduceCmd(),
+		newAnalyzeCmd(),
 		newTrainCmd(),
 		newVersionCmd(),
 	)

@@ -16,17 +16,17 @@ import (
 func TestObserveScalesUpOnForecastPeakWithinBootTime(t *testing.T) {
 	d := newWeb(t, GroupConfig{})
 
-	// Boot time 5m on a 1m step: lead 5, so the 95 at 6 steps is ignored.
-	if out := d.Observe(fc("h1", 0, 30, 40, 74, 50, 50, 95), 30); out != nil {
+	// Boot time 5m on a 1m step: lead 6, so the 95 at 7 steps is ignored.
+	if out := d.Observe(fc("h1", 0, 30, 40, 74, 50, 50, 60, 95), 30); out != nil {
 		t.Fatalf("first forecast of a step emitted %+v", out)
 	}
 	got := only(t, step(t, d, 1, 30))
 
 	want := schemas.Decision{
 		Group: "web", Time: at(0), Action: schemas.ActionScaleUp,
-		Current: 10, Target: 13, HorizonSteps: 5, Model: "lstm-v1",
+		Current: 10, Target: 13, HorizonSteps: 6, Model: "lstm-v1",
 		Mode: schemas.ModeEnforce,
-		Reason: "forecast peak 7.4 instance-units within 5m at 60% target " +
+		Reason: "forecast peak 7.4 instance-units within 6m at 60% target " +
 			"needs 13 > 10 running: scale up",
 	}
 	if !near(got.DemandNow, 3) || !near(got.ForecastPeak, 7.4) {
@@ -35,6 +35,22 @@ func TestObserveScalesUpOnForecastPeakWithinBootTime(t *testing.T) {
 	got.DemandNow, got.ForecastPeak = 0, 0
 	if got != want {
 		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+// Regression: the horizon stopped one step short of the first step a new
+// instance serves. Step 0 is decided when it closes, at 10:01; an instance
+// ordered then boots for 5m and serves from 10:06, the step of Values[5].
+// A peak there (95 % of 10 = 9.5 units, needing 16 at 60 %) was ignored, so
+// capacity for it was ordered one step too late.
+func TestObserveLooksAheadToTheFirstStepANewInstanceServes(t *testing.T) {
+	d := newWeb(t, GroupConfig{})
+
+	d.Observe(fc("h1", 0, 30, 30, 30, 30, 30, 95, 30), 30)
+	got := only(t, step(t, d, 1, 30))
+
+	if got.Target != 16 || got.HorizonSteps != 6 {
+		t.Fatalf("target %d over %d steps, want 16 over 6: %s", got.Target, got.HorizonSteps, got.Reason)
 	}
 }
 

@@ -4,8 +4,10 @@
 // A group's hosts are treated as a sample of its instances: the group's
 // demand, in instance units, is the configured instance count times the mean
 // CPU of the hosts that reported the step. The recommended count covers the
-// larger of the current demand and the forecast peak within one boot time,
-// at the group's target utilisation. Scale-out happens at once; scale-in
+// larger of the current demand and the forecast peak up to the first step
+// that an instance ordered now could serve (one step to close the decided
+// step, then the boot time: 1 + ceil(BootTime/Step) forecast steps), at the
+// group's target utilisation. Scale-out happens at once; scale-in
 // waits until the need stayed lower for the whole stabilisation window and
 // then removes at most MaxScaleInStep instances per step.
 //

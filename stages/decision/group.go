@@ -74,7 +74,9 @@ type GroupConfig struct {
 	TargetUtilization float64 `yaml:"target_utilization" json:"target_utilization"`
 
 	// BootTime is how long a new instance takes to serve; scale-out looks
-	// this far ahead in the forecast. Default 5m.
+	// this far ahead in the forecast, plus the one step it takes the
+	// decided step to close, so that the horizon reaches the first step a
+	// new instance serves (1 + ceil(BootTime/Step) steps). Default 5m.
 	BootTime time.Duration `yaml:"boot_time" json:"boot_time"`
 
 	// ScaleInStabilization is how long the need must stay below the current

@@ -11,8 +11,11 @@ import (
 type groupState struct {
 	cfg GroupConfig
 
-	// lead is ceil(BootTime / Step), at least 1: how many forecast steps a
-	// scale-out must look ahead. window is ceil(ScaleInStabilization / Step),
+	// lead is 1 + ceil(BootTime / Step): how many forecast steps a scale-out
+	// must look ahead. The decision of step t is made when t closes, at
+	// t+Step; an instance ordered then serves from the first step that
+	// starts once it has booted, ceil(BootTime/Step) steps later, and that
+	// step must be inside the horizon (see leadSteps). window is ceil(ScaleInStabilization / Step),
 	// at least 1: how many consecutive steps the need must stay low.
 	lead   int
 	window int
@@ -145,7 +148,7 @@ func (h *history) peak() (int, float64) {
 }
 
 func newGroupState(cfg GroupConfig, stepLen time.Duration) *groupState {
-	lead := max(1, ceilDiv(cfg.BootTime, stepLen))
+	lead := leadSteps(cfg.BootTime, stepLen)
 	window := max(1, ceilDiv(cfg.ScaleInStabilization, stepLen))
 	return &groupState{
 		cfg:     cfg,
@@ -155,6 +158,15 @@ func newGroupState(cfg GroupConfig, stepLen time.Duration) *groupState {
 		current: cfg.Instances,
 		hist:    history{need: make([]int, window), load: make([]float64, window)},
 	}
+}
+
+// leadSteps is 1 + ceil(boot / step): the forecast steps from the one after
+// the decided step up to the first one that an instance ordered by the
+// decision can serve. Values[k] of a forecast made at step t is for step
+// t+k+1; an instance ordered at t+Step is ready at t+Step+boot and serves
+// from step t+1+ceil(boot/step), which is Values[ceil(boot/step)].
+func leadSteps(boot, step time.Duration) int {
+	return 1 + ceilDiv(boot, step)
 }
 
 func ceilDiv(a, b time.Duration) int {
