@@ -23,7 +23,20 @@ type Config struct {
 	// and the unit that BootTime and ScaleInStabilization are counted in.
 	// It must equal the windower's step. Default 1m.
 	Step time.Duration `yaml:"step" json:"step"`
+
+	// WaitSteps is how long, in steps of event time, a group's step waits
+	// for hosts that have not reported it yet. A step is decided as soon as
+	// every host known in the group has reported it, or once the group has
+	// seen a step WaitSteps later; hosts that stayed silent that long leave
+	// the group until they report again. A group's first decisions also
+	// wait that long, so that its hosts are known. Default 12; a negative
+	// value waits for nothing: a step is decided from the hosts that
+	// reported it once any host reports a later one.
+	WaitSteps int `yaml:"wait_steps" json:"wait_steps"`
 }
+
+// DefaultWaitSteps is the default of Config.WaitSteps.
+const DefaultWaitSteps = 12
 
 // SetDefaults fills zero fields, and the zero fields of every group, with
 // their documented defaults. It copies the Groups map rather than writing
@@ -31,6 +44,9 @@ type Config struct {
 func (c *Config) SetDefaults() {
 	if c.Step == 0 {
 		c.Step = DefaultStep
+	}
+	if c.WaitSteps == 0 {
+		c.WaitSteps = DefaultWaitSteps
 	}
 	c.Default.SetDefaults()
 
@@ -49,6 +65,9 @@ func (c *Config) SetDefaults() {
 func (c *Config) Validate() error {
 	if c.Step <= 0 {
 		return fmt.Errorf("%w: step %s is not positive", ErrInvalidConfig, c.Step)
+	}
+	if c.WaitSteps > 10_000 {
+		return fmt.Errorf("%w: wait_steps %d is more than 10000", ErrInvalidConfig, c.WaitSteps)
 	}
 	if err := c.Default.Validate(); err != nil {
 		return fmt.Errorf("default group: %w", err)

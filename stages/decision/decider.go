@@ -13,12 +13,16 @@ import (
 
 // Decider aggregates host forecasts into one decision per (group, step).
 //
-// A group's step is decided when the first forecast for a later step of
-// that group arrives, from the hosts that reported it until then; Flush
-// decides what is still pending. Forecasts for a step already decided are
-// late and dropped (counted in Stats): with hosts closing steps at
-// different moments, a slow host misses its group's decision. Keeping each
-// step open for a grace period would fix that at the price of latency.
+// A group's step is decided once every host known in the group has
+// reported it, or once the group has seen a step Config.WaitSteps later
+// (hosts silent that long then leave the group until they report again);
+// Flush decides what is still pending. So hosts whose steps close at
+// different moments, for instance on partitions consumed at different
+// speeds, still count in their group's decision, as long as they lag by
+// less than the wait. Forecasts for a step already decided are late and
+// dropped (counted in Stats). Membership is learnt from the stream: a
+// group's first decisions wait WaitSteps so that its hosts are known, and a
+// host that first reports after a step was decided is not in that step.
 //
 // Decision.Current is the count Scalora last recommended for the group,
 // assumed applied: it starts at GroupConfig.Instances and then follows each
@@ -63,8 +67,8 @@ func New(cfg Config) (*Decider, error) {
 }
 
 // Observe takes the forecast made when one host's step closed, with that
-// step's CPU in percent. It returns the decision of the group's previous
-// pending step when f opens a later step, and nil otherwise. Observe does
+// step's CPU in percent. It returns the decisions of the group's steps
+// that f completed, oldest first (see Decider), or nil. Observe does
 // not retain f.Values. A forecast with an empty Group counts towards
 // schemas.DefaultGroup. Horizons are counted in Config.Step; f.StepSeconds
 // is not checked against it.
@@ -92,19 +96,21 @@ func (d *Decider) Observe(f schemas.Forecast, cpuNow float64) []schemas.Decision
 		return nil
 	}
 
-	var out []schemas.Decision
-	switch {
-	case !s.pending.open:
-		s.pending.reset(f.Time)
-	case f.Time.After(s.pending.time):
-		out = []schemas.Decision{s.close(d.cfg.Step)}
-		s.pending.reset(f.Time)
-	case f.Time.Before(s.pending.time):
-		d.stats.Late++
-		return nil
+	s.step(f.Time).add(f.Values, cpuNow, f.Ready, f.Model, f.Reason)
+	if last, ok := s.members[f.Host]; !ok || f.Time.After(last) {
+		s.members[f.Host] = f.Time
+	}
+	if s.first.IsZero() || f.Time.Before(s.first) {
+		s.first = f.Time
+	}
+	if f.Time.After(s.newest) {
+		s.newest = f.Time
 	}
 
-	s.pending.add(f.Values, cpuNow, f.Ready, f.Model, f.Reason)
+	var out []schemas.Decision
+	for len(s.steps) > 0 && s.ready(s.steps[0], d.cfg.Step, d.cfg.WaitSteps) {
+		out = append(out, s.close(d.cfg.Step))
+	}
 	return out
 }
 
@@ -117,11 +123,11 @@ func (d *Decider) Flush() []schemas.Decision {
 
 	var out []schemas.Decision
 	for _, s := range d.groups {
-		if s.pending.open {
+		for len(s.steps) > 0 {
 			out = append(out, s.close(d.cfg.Step))
 		}
 	}
-	slices.SortFunc(out, func(a, b schemas.Decision) int { return cmp.Compare(a.Group, b.Group) })
+	slices.SortStableFunc(out, func(a, b schemas.Decision) int { return cmp.Compare(a.Group, b.Group) })
 	return out
 }
 
@@ -132,11 +138,13 @@ func (d *Decider) Stats() Stats {
 	return d.stats
 }
 
-// close decides the pending step and marks it decided.
+// close decides the oldest pending step and marks it decided.
 func (s *groupState) close(stepLen time.Duration) schemas.Decision {
-	dec := s.decide(stepLen)
-	s.lastDecided, s.decidedAny = s.pending.time, true
-	s.pending.open = false
+	p := s.steps[0]
+	dec := s.decide(p, stepLen)
+	s.lastDecided, s.decidedAny = p.time, true
+	s.steps = slices.Delete(s.steps, 0, 1)
+	s.spare = append(s.spare, p)
 	return dec
 }
 

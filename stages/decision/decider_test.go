@@ -349,8 +349,9 @@ func TestObserveMixedReadinessUsesFallbackAndNamesBothModels(t *testing.T) {
 
 func TestObserveGroupsAreIndependentAndUnknownUseDefault(t *testing.T) {
 	d, err := New(Config{
-		Groups:  map[string]GroupConfig{"web": {}},
-		Default: GroupConfig{Instances: 4},
+		Groups:    map[string]GroupConfig{"web": {}},
+		Default:   GroupConfig{Instances: 4},
+		WaitSteps: -1,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -384,11 +385,15 @@ func TestObserveDropsLateAndInvalidForecasts(t *testing.T) {
 	d := newWeb(t, GroupConfig{})
 
 	step(t, d, 1, 30)
-	if out := step(t, d, 0, 30); out != nil {
-		t.Errorf("late forecast emitted %+v", out)
+	// An earlier step that is not decided yet is still taken.
+	if out := step(t, d, 0, 30); len(out) != 1 || !out[0].Time.Equal(at(0)) {
+		t.Errorf("earlier undecided step gave %+v, want its decision", out)
 	}
 	d.Flush()
 	if out := step(t, d, 1, 30); out != nil {
+		t.Errorf("forecast for a decided step emitted %+v", out)
+	}
+	if out := step(t, d, 0, 30); out != nil {
 		t.Errorf("forecast for a decided step emitted %+v", out)
 	}
 	if out := d.Observe(fc("h1", 2, math.NaN()), 30); out != nil {

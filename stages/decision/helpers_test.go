@@ -30,9 +30,12 @@ func flat(v float64, n int) []float64 {
 }
 
 // newWeb returns a Decider whose group "web" is g with defaults applied.
+// It waits for no host (WaitSteps -1): a step is decided when a later one
+// arrives, which keeps the capacity tests to the point; the wait has tests
+// of its own.
 func newWeb(t *testing.T, g GroupConfig) *Decider {
 	t.Helper()
-	d, err := New(Config{Groups: map[string]GroupConfig{"web": g}})
+	d, err := New(Config{Groups: map[string]GroupConfig{"web": g}, WaitSteps: -1})
 	if err != nil {
 		t.Fatalf("new decider: %v", err)
 	}

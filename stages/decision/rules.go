@@ -15,10 +15,9 @@ import (
 // 14.000000000000002 in float64).
 const ceilSlack = 1e-9
 
-// decide turns the group's pending step into a decision and advances the
-// group's state: the recommended count and the scale-in history.
-func (s *groupState) decide(stepLen time.Duration) schemas.Decision {
-	p := &s.pending
+// decide turns the pending step p into a decision and advances the group's
+// state: the recommended count and the scale-in history.
+func (s *groupState) decide(p *pendingStep, stepLen time.Duration) schemas.Decision {
 	cfg := &s.cfg
 	d := schemas.Decision{
 		Group:   cfg.Name,

@@ -20,7 +20,16 @@ type groupState struct {
 	lead   int
 	window int
 
-	pending pendingStep
+	// steps are the steps reported but not decided yet, oldest first;
+	// spare holds released ones for reuse.
+	steps []*pendingStep
+	spare []*pendingStep
+
+	// members maps each host of the group to the latest step it reported;
+	// first and newest are the group's first and latest steps seen.
+	members map[string]time.Time
+	first   time.Time
+	newest  time.Time
 
 	// lastDecided is the last step decided; forecasts for it or earlier
 	// are late. decidedAny tells whether lastDecided is set.
@@ -37,7 +46,6 @@ type groupState struct {
 // than per-host values keep it O(lead) whatever the group's size.
 type pendingStep struct {
 	time time.Time
-	open bool
 
 	hosts  int
 	cpuSum float64 // percent, clipped
@@ -57,7 +65,6 @@ type pendingStep struct {
 
 func (p *pendingStep) reset(t time.Time) {
 	p.time = t
-	p.open = true
 	p.hosts = 0
 	p.cpuSum = 0
 	clear(p.fcSum)
@@ -154,10 +161,57 @@ func newGroupState(cfg GroupConfig, stepLen time.Duration) *groupState {
 		cfg:     cfg,
 		lead:    lead,
 		window:  window,
-		pending: pendingStep{fcSum: make([]float64, lead)},
+		members: map[string]time.Time{},
 		current: cfg.Instances,
 		hist:    history{need: make([]int, window), load: make([]float64, window)},
 	}
+}
+
+// step returns the pending step at t, opening it in time order if needed.
+func (s *groupState) step(t time.Time) *pendingStep {
+	i := len(s.steps)
+	for i > 0 && s.steps[i-1].time.After(t) {
+		i--
+	}
+	if i > 0 && s.steps[i-1].time.Equal(t) {
+		return s.steps[i-1]
+	}
+
+	var p *pendingStep
+	if n := len(s.spare); n > 0 {
+		p, s.spare = s.spare[n-1], s.spare[:n-1]
+	} else {
+		p = &pendingStep{fcSum: make([]float64, s.lead)}
+	}
+	p.reset(t)
+	s.steps = slices.Insert(s.steps, i, p)
+	return p
+}
+
+// ready reports whether the oldest pending step p may be decided at
+// wait steps of patience (see Config.WaitSteps). Hosts silent for longer
+// than the wait leave the group when it forces a step.
+func (s *groupState) ready(p *pendingStep, stepLen time.Duration, wait int) bool {
+	if wait < 0 {
+		return p.time.Before(s.newest)
+	}
+	patience := time.Duration(wait) * stepLen
+	if s.newest.Sub(s.first) < patience {
+		return false // still learning which hosts the group has
+	}
+	if p.hosts >= len(s.members) {
+		return true
+	}
+	if s.newest.Sub(p.time) < patience {
+		return false
+	}
+
+	for host, last := range s.members {
+		if s.newest.Sub(last) >= patience {
+			delete(s.members, host)
+		}
+	}
+	return true
 }
 
 // leadSteps is 1 + ceil(boot / step): the forecast steps from the one after

@@ -115,8 +115,10 @@ func (c *chain) steps(closed []window.Closed, out []Record) ([]Record, error) {
 		r.Forecast = c.forecast.Forecast(cl)
 		r.Anomaly = c.anomaly.Score(cl)
 
-		c.decision.Observe(r.Forecast, math.Min(cl.Step.CPU, 100))
-		decided := c.decision.Flush()
+		// One host: its step is complete once it reported it, whether the
+		// decider said so already or is still learning the group.
+		decided := c.decision.Observe(r.Forecast, math.Min(cl.Step.CPU, 100))
+		decided = append(decided, c.decision.Flush()...)
 		if len(decided) != 1 {
 			return out, fmt.Errorf("step %s: %d decisions, want 1", cl.Step.Time, len(decided))
 		}
