@@ -47,6 +47,8 @@ real CPU trace.`,
 		newDemoCmd(),
 		newProduceCmd(),
 		newAnalyzeCmd(),
+		newMigrateCmd(),
+		newReportCmd(),
 		newTrainCmd(),
 		newVersionCmd(),
 	)

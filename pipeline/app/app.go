@@ -107,13 +107,16 @@ func (a *App) kafkaConfig() kafka.Config {
 }
 
 func (a *App) openStore(ctx context.Context) error {
-	st, err := openStore(ctx, a.cfg.Store)
+	st, err := OpenStore(ctx, a.cfg.Store)
 	if err != nil {
 		return err
 	}
 	a.store = st
 	if err := st.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate store: %w", err)
+	}
+	if err := st.Ping(ctx); err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
 	a.log.Info("store ready", "backend", a.cfg.Store.Backend, "database", a.cfg.Store.Database)
 	return nil

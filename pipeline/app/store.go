@@ -9,8 +9,10 @@ import (
 	"github.com/scalora/scalora/pipeline/store/chstore"
 )
 
-// openStore opens the configured backend (pinged, not yet migrated).
-func openStore(ctx context.Context, c StoreConfig) (store.Store, error) {
+// OpenStore opens the configured store backend, neither pinged nor
+// migrated; the commands that read the store use it too, so they see what
+// the pipeline writes.
+func OpenStore(ctx context.Context, c StoreConfig) (store.Store, error) {
 	return backend.Open(ctx, backend.Config{
 		Backend: c.Backend,
 		CHDB:    chdbstore.Config{Path: c.Path, Database: c.Database},

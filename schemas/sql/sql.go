@@ -2,9 +2,15 @@
 // (0001_database.sql, 0002_steps.sql, ...), one statement each, run in
 // order by both store backends (chDB and ClickHouse servers).
 //
-// Every statement is CREATE ... IF NOT EXISTS, so running them all again is
-// harmless; they never alter an existing table, so a changed file needs a
-// new numbered file with an ALTER (there is no migration ledger yet).
+// The files are versioned migrations: package pipeline/store/migrate runs
+// each once per database and records it, with its checksum, in the
+// database's schema_migrations table. A file that has been released must
+// never change (migrate refuses a database whose applied file's checksum
+// differs): a change goes into a new numbered file. Every statement is
+// still CREATE ... IF NOT EXISTS, because two processes migrating at once
+// may both run a file.
+//
+// QUERIES.md holds report queries for users to paste into clickhouse-client.
 //
 // The files name the database as {db}; Render replaces it, so the same text
 // runs on both backends with fully qualified table names, and no statement

@@ -14,6 +14,10 @@ func TestStatementsAreOrderedAndIdempotent(t *testing.T) {
 	want := []string{
 		"0001_database.sql", "0002_steps.sql", "0003_forecasts.sql", "0004_anomalies.sql",
 		"0005_decisions.sql", "0006_costs.sql", "0007_savings_by_group.sql",
+		"0008_missed_opportunities.sql", "0009_forecast_errors.sql", "0010_steps_hourly.sql",
+		"0011_steps_daily.sql", "0012_costs_hourly.sql", "0013_costs_daily.sql",
+		"0014_missed_opportunities_ranked.sql", "0015_forecast_accuracy.sql",
+		"0016_forecast_error_by_host.sql",
 	}
 	if len(stmts) != len(want) {
 		t.Fatalf("got %d statements, want %d", len(stmts), len(want))
@@ -50,6 +54,18 @@ func TestRenderedRefusesDatabaseNamesThatNeedQuoting(t *testing.T) {
 	for _, db := range []string{"", "1abc", "a-b", "a`b", "a b", "a;DROP", strings.Repeat("a", 65)} {
 		if _, err := Rendered(db); err == nil {
 			t.Errorf("database %q accepted", db)
+		}
+	}
+}
+
+func TestQueriesDocHoldsFiveQueriesOnTheDefaultDatabase(t *testing.T) {
+	qs := Queries()
+	if len(qs) != 5 {
+		t.Fatalf("QUERIES.md holds %d queries, want 5", len(qs))
+	}
+	for _, q := range qs {
+		if q.Title == "" || !strings.Contains(q.SQL, DefaultDatabase+".") || strings.Contains(q.SQL, ";") {
+			t.Errorf("query %q: want a title, tables of %s and no semicolon", q.Title, DefaultDatabase)
 		}
 	}
 }

@@ -49,7 +49,10 @@ func (c Config) Validate() error {
 	return fmt.Errorf("store config: unknown backend %q, want %q or %q", c.Backend, CHDB, ClickHouse)
 }
 
-// Open opens the configured backend and pings it. It does not migrate.
+// Open opens the configured backend. It neither pings nor migrates: on a
+// fresh ClickHouse server the configured database does not exist until
+// Migrate creates it, so a ping first would fail. Callers that do not
+// migrate should Ping.
 func Open(ctx context.Context, cfg Config) (store.Store, error) {
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -67,11 +70,6 @@ func Open(ctx context.Context, cfg Config) (store.Store, error) {
 		s, err = chstore.Open(cfg.ClickHouse)
 	}
 	if err != nil {
-		return nil, err
-	}
-
-	if err := s.Ping(ctx); err != nil {
-		_ = s.Close()
 		return nil, fmt.Errorf("open %s store: %w", cfg.Backend, err)
 	}
 	return s, nil

@@ -29,16 +29,22 @@ func TestValidateChecksTheChosenBackendOnly(t *testing.T) {
 	}
 }
 
-func TestOpenFailsWhenTheServerDoesNotAnswer(t *testing.T) {
+// Open does not ping (a fresh server lacks the database until Migrate),
+// so an absent server shows at the first call that needs it.
+func TestPingFailsWhenTheServerDoesNotAnswer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 
 	cfg := Config{Backend: ClickHouse}
 	cfg.ClickHouse.Addr = []string{"127.0.0.1:1"}
 	cfg.ClickHouse.DialTimeout = time.Second
-	if s, err := Open(ctx, cfg); err == nil {
-		_ = s.Close()
-		t.Fatal("open succeeded with no server")
+	s, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Ping(ctx); err == nil {
+		t.Fatal("ping succeeded with no server")
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"unsafe"
 
 	"github.com/scalora/scalora/pipeline/store"
+	"github.com/scalora/scalora/pipeline/store/migrate"
 	ddl "github.com/scalora/scalora/schemas/sql"
 )
 
@@ -85,18 +86,25 @@ func Open(cfg Config) (*Store, error) {
 // Config returns the configuration with defaults filled in.
 func (s *Store) Config() Config { return s.cfg }
 
-// Migrate runs the DDL of package schemas/sql, in order.
+// Migrate applies the numbered DDL files of package schemas/sql that the
+// database's schema_migrations ledger does not record (package migrate).
+// It fails with migrate.ErrChecksumChanged when an applied file was edited.
 func (s *Store) Migrate(ctx context.Context) error {
-	stmts, err := ddl.Rendered(s.cfg.Database)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	for _, st := range stmts {
-		if err := s.exec(ctx, "", st.SQL); err != nil {
-			return fmt.Errorf("migrate %s: %w", st.Name, err)
-		}
+	if _, err := migrate.Apply(ctx, s.MigrationEngine(), s.cfg.Database); err != nil {
+		return err
 	}
 	return nil
+}
+
+// MigrationEngine gives package migrate this store's engine, for tools
+// that want migrate's report or its other operations (scalora migrate).
+// Each call takes the store's lock for one statement; after Close they
+// fail with store.ErrClosed.
+func (s *Store) MigrationEngine() migrate.Engine {
+	return migrate.Engine{
+		Exec:  func(ctx context.Context, q string) error { return s.exec(ctx, "", q) },
+		Query: s.Query,
+	}
 }
 
 // Write stores b with one INSERT per non-empty table. The tables are not

@@ -14,6 +14,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/scalora/scalora/pipeline/store"
+	"github.com/scalora/scalora/pipeline/store/migrate"
 	ddl "github.com/scalora/scalora/schemas/sql"
 )
 
@@ -61,38 +62,49 @@ func options(cfg Config, database string) *clickhouse.Options {
 // Config returns the configuration with defaults filled in.
 func (s *Store) Config() Config { return s.cfg }
 
-// Migrate runs the DDL of package schemas/sql, in order. The first
-// statement creates the database; it runs on a short-lived connection to
-// the server's "default" database, since the pool's handshake names a
-// database that may not exist yet.
+// Migrate applies the numbered DDL files of package schemas/sql that the
+// database's schema_migrations ledger does not record (package migrate).
+// It fails with migrate.ErrChecksumChanged when an applied file was edited.
 func (s *Store) Migrate(ctx context.Context) error {
+	if _, err := migrate.Apply(ctx, s.MigrationEngine(), s.cfg.Database); err != nil {
+		return err
+	}
+	return nil
+}
+
+// MigrationEngine gives package migrate this store's server. The database
+// is created on a short-lived connection to the server's "default"
+// database, since the pool's handshake names a database that may not exist
+// yet. Each call takes the store's lock for one statement; after Close
+// they fail with store.ErrClosed.
+func (s *Store) MigrationEngine() migrate.Engine {
+	return migrate.Engine{
+		Bootstrap: s.execAdmin,
+		Exec: func(ctx context.Context, q string) error {
+			s.mu.RLock()
+			defer s.mu.RUnlock()
+			if s.closed {
+				return store.ErrClosed
+			}
+			return s.conn.Exec(ctx, q)
+		},
+		Query: s.Query,
+	}
+}
+
+func (s *Store) execAdmin(ctx context.Context, q string) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
 		return store.ErrClosed
 	}
 
-	stmts, err := ddl.Rendered(s.cfg.Database)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-
 	admin, err := clickhouse.Open(options(s.cfg, "default"))
 	if err != nil {
-		return fmt.Errorf("migrate: open admin connection: %w", err)
+		return fmt.Errorf("open admin connection: %w", err)
 	}
 	defer admin.Close()
-
-	for i, st := range stmts {
-		conn := s.conn
-		if i == 0 {
-			conn = admin
-		}
-		if err := conn.Exec(ctx, st.SQL); err != nil {
-			return fmt.Errorf("migrate %s: %w", st.Name, err)
-		}
-	}
-	return nil
+	return admin.Exec(ctx, q)
 }
 
 // Query runs one SQL statement on the store's database (tables may be
