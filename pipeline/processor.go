@@ -90,6 +90,7 @@ func (p *Processor) closeStep(c *window.Closed, out *store.Batch) error {
 
 	start = time.Now()
 	a := p.stages.Anomaly.Score(*c)
+	p.stages.Anomaly.ObserveForecast(f)
 	p.metrics.observe(stageAnomaly, start, 1, nil)
 	out.Anomalies = append(out.Anomalies, a)
 

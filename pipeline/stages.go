@@ -23,9 +23,12 @@ type Forecaster interface {
 	Forecast(c window.Closed) schemas.Forecast
 }
 
-// Scorer gives a closed window its anomaly score.
+// Scorer gives a closed window its anomaly score. ObserveForecast gives it
+// the forecast made at the same step, whose one-step residual it scores
+// once the next step closes.
 type Scorer interface {
 	Score(c window.Closed) schemas.Anomaly
+	ObserveForecast(f schemas.Forecast)
 }
 
 // Decider turns host forecasts into group decisions. It returns the

@@ -49,6 +49,7 @@ real CPU trace.`,
 		newAnalyzeCmd(),
 		newMigrateCmd(),
 		newReportCmd(),
+		newEvalCmd(),
 		newTrainCmd(),
 		newVersionCmd(),
 	)

@@ -2,6 +2,8 @@ package anomaly
 
 import (
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/scalora/scalora/schemas"
 	"github.com/scalora/scalora/stages/window"
@@ -17,6 +19,7 @@ import (
 type Detector struct {
 	cfg    Config
 	states map[string]*hostState
+	metas  map[string]*hostMeta // per host, whatever the Scope
 
 	// Scratch reused by every call; this is why a Detector is single-goroutine.
 	build builder
@@ -38,6 +41,12 @@ type hostState struct {
 
 	forest *Forest // nil before the first fit
 	stats  robustStats
+
+	// bar is the score a window must reach on this host, besides
+	// Config.Threshold: the Config.HostQuantile of the scores the forest
+	// gives the history it was fitted on, plus Config.HostMargin (see
+	// hostBar). 0 when the bar is off.
+	bar float64
 }
 
 // New returns a Detector; zero fields of cfg take their defaults.
@@ -46,7 +55,24 @@ func New(cfg Config) (*Detector, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("new anomaly detector: %w", err)
 	}
-	return &Detector{cfg: cfg, states: make(map[string]*hostState)}, nil
+	d := &Detector{cfg: cfg, states: make(map[string]*hostState), metas: make(map[string]*hostMeta)}
+	if m := cfg.ignoreMask(); len(m) > 0 {
+		d.build.ignore = make([]bool, NumFeatures)
+		for f := range m {
+			d.build.ignore[f] = true
+		}
+	}
+	return d, nil
+}
+
+// meta returns the per-host state of host, creating it on first use.
+func (d *Detector) meta(host string) *hostMeta {
+	m := d.metas[host]
+	if m == nil {
+		m = &hostMeta{}
+		d.metas[host] = m
+	}
+	return m
 }
 
 // Config is the configuration in use, defaults filled in.
@@ -63,10 +89,15 @@ func (d *Detector) Hosts() int { return len(d.states) }
 // has ("not scored: 12 of 64 windows of history"). From then on the window
 // is scored by a forest fitted on the history before it (a window never
 // judges itself), refitted as the history doubles and then every RefitEvery
-// windows. A score at or above
-// Threshold sets Anomalous, Kind and Explanation when the window also
-// differs from the history by Config.MinChange; a stuck metric (see
-// KindFlatline) is anomalous whatever its score.
+// windows. A window is anomalous when its score is at or above Threshold
+// and it also differs from the history by Config.MinChange, or when it is
+// a stuck metric (see KindFlatline) whatever its score. Only the first
+// anomalous window of an event (see Config.Cooldown) is reported: it gets
+// Anomalous, Kind and Explanation; the anomalous windows after it keep
+// their Score and say in Explanation that they belong to a reported event.
+//
+// The residual features come from the forecast of this step that
+// ObserveForecast was given, if any.
 //
 // Score does not keep c.Values. It allocates only on a host's first window,
 // when it refits, for the strings of unscored or anomalous windows.
@@ -78,8 +109,10 @@ func (d *Detector) Score(c window.Closed) schemas.Anomaly {
 	}
 
 	st := d.state(c.Step)
+	hm := d.meta(c.Step.Host)
 	var raw, x [NumFeatures]float64
 	Extract(raw[:], c)
+	hm.residuals(c.Step, &raw)
 	x = raw
 	toForestSpace(&x)
 
@@ -94,13 +127,21 @@ func (d *Detector) Score(c window.Closed) schemas.Anomaly {
 
 	out.Score = st.forest.Score(x[:])
 	histStd := stdFromForestSpace(st.stats.med[FeatStd])
-	flagged := out.Score >= d.cfg.Threshold && material(&raw, &st.stats.med, &d.cfg)
-	if flagged || stuck(&raw, histStd, &d.cfg) {
-		var z [NumFeatures]float64
+	flagged := out.Score >= max(d.cfg.Threshold, st.bar) && material(&raw, &st.stats.med, &d.cfg)
+	anomalous := flagged || stuck(&raw, histStd, &d.cfg)
+	var z [NumFeatures]float64
+	var kind Kind
+	if anomalous {
 		st.stats.robustZ(&z, &x)
+		kind = classify(&raw, &z, histStd, &d.cfg)
+	}
+	switch {
+	case hm.event.step(anomalous, kind, c.Step.Time, d.cfg.Cooldown):
 		out.Anomalous = true
-		out.Kind = string(classify(&raw, &z, histStd, &d.cfg))
+		out.Kind = string(kind)
 		out.Explanation = explain(&raw, &z)
+	case anomalous:
+		out.Explanation = suppressedNote
 	}
 
 	st.push(&x, d.cfg.HistorySize)
@@ -188,6 +229,7 @@ func (d *Detector) refit(key string, st *hostState) {
 
 	d.col = resize(d.col, st.count)
 	st.stats.compute(st.hist, st.count, d.col)
+	st.bar = d.hostBar(st)
 
 	st.fits++
 	st.since = 0
@@ -206,4 +248,35 @@ func hashKey(s string) uint64 {
 		h *= prime
 	}
 	return h
+}
+
+// hostBarRows is how many history rows hostBar scores: enough for a 0.995
+// quantile to rest on a few rows, few enough to keep a refit cheap.
+const hostBarRows = 512
+
+// hostBar is the per-host score bar: the Config.HostQuantile of the scores
+// the new forest gives (up to hostBarRows evenly spaced rows of) the
+// history, plus Config.HostMargin; 0 when HostQuantile is 0 (off).
+//
+// Isolation Forest scores are not comparable across hosts: on a smooth host
+// normal windows score 0.50-0.53 and a burst far outside the history only
+// about 0.59 (a point beyond the sample's range is never split from its
+// most extreme sample, so its path cannot get very short), while on a
+// bursty host ordinary windows reach 0.62. A bar from the host's own
+// scores puts the line where that host's normal ends. The scores are in
+// sample (each row helped grow the trees), so a little lower than those of
+// new windows; HostMargin covers that.
+func (d *Detector) hostBar(st *hostState) float64 {
+	if d.cfg.HostQuantile == 0 {
+		return 0
+	}
+	n := min(st.count, hostBarRows)
+	d.col = resize(d.col, n)
+	for i := range n {
+		r := i * st.count / n
+		d.col[i] = st.forest.Score(st.hist[r*NumFeatures : (r+1)*NumFeatures])
+	}
+	slices.Sort(d.col)
+	k := min(n-1, int(math.Ceil(d.cfg.HostQuantile*float64(n)))-1)
+	return d.col[max(0, k)] + d.cfg.HostMargin
 }

@@ -2,6 +2,7 @@ package anomaly
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -15,13 +16,16 @@ func TestConfigDefaultsAndValidate(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatalf("defaults do not validate: %v", err)
 	}
-	if c.Threshold != 0.6 || c.MinHistory != 64 || c.RefitEvery != 288 || c.HistorySize != 1024 ||
+	if c.Threshold != 0.62 || c.Cooldown != 72 || c.HostQuantile != 0 || c.MinHistory != 64 || c.RefitEvery != 288 || c.HistorySize != 1024 ||
 		c.Scope != ScopeHost || c.Forest.Trees != 100 || c.Forest.SampleSize != 256 {
 		t.Errorf("defaults %+v differ from the documented ones", c)
 	}
 
 	bad := map[string]func(*Config){
 		"threshold 1":          func(c *Config) { c.Threshold = 1 },
+		"host quantile 1.5":    func(c *Config) { c.HostQuantile = 1.5 },
+		"ignore out of range":  func(c *Config) { c.Ignore = []Feature{Feature(NumFeatures)} },
+		"ignore every feature": func(c *Config) { c.Ignore = allFeatures() },
 		"negative threshold":   func(c *Config) { c.Threshold = -0.1 },
 		"min history 1":        func(c *Config) { c.MinHistory = 1 },
 		"history under min":    func(c *Config) { c.HistorySize = 32 },
@@ -120,16 +124,62 @@ func TestDetectorFlagsFlatline(t *testing.T) {
 		series[i] = 42.5
 	}
 
-	d := newDetector(t, Config{Forest: ForestConfig{Seed: 1}})
+	// Without grouping, every window wholly inside the stuck stretch is a
+	// flatline.
+	d := newDetector(t, Config{Forest: ForestConfig{Seed: 1}, Cooldown: -1})
 	recs := run(d, "h", series)
-
-	// Every window wholly inside the stuck stretch is a flatline.
 	for i := start + windowSize - 1; i < start+60; i++ {
 		if !recs[i].Anomalous || recs[i].Kind != string(KindFlatline) {
 			t.Fatalf("flat window %d: anomalous %v kind %q", i, recs[i].Anomalous, recs[i].Kind)
 		}
 	}
 	t.Logf("flatline: score %.3f, %s", recs[start+30].Score, recs[start+30].Explanation)
+
+	// With grouping (the default), the stretch is one flatline event: the
+	// first flat window reports it, the others say they belong to it.
+	d = newDetector(t, Config{Forest: ForestConfig{Seed: 1}})
+	recs = run(d, "h", series)
+	first := start + windowSize - 1
+	if !recs[first].Anomalous || recs[first].Kind != string(KindFlatline) {
+		if i, r, ok := firstAnomaly(recs, start, first); !ok || r.Kind != string(KindFlatline) {
+			t.Fatalf("no flatline event opened by window %d: %+v (first anomaly %d %+v)", first, recs[first], i, r)
+		}
+	}
+	for i := first + 1; i < start+60; i++ {
+		if recs[i].Anomalous || recs[i].Explanation != suppressedNote {
+			t.Fatalf("flat window %d after the event opened: anomalous %v, %q", i, recs[i].Anomalous, recs[i].Explanation)
+		}
+	}
+}
+
+// TestDetectorReportsSpikeOnceNotPerWindow pins event grouping: a one-step
+// burst keeps the windows holding it anomalous, but it is one event, so
+// exactly one window reports it.
+func TestDetectorReportsBurstOnceNotPerWindow(t *testing.T) {
+	series := dailySeries(288*4, 11)
+	at := 288*3 + 40
+	for i := at; i < at+4; i++ {
+		series[i] = 97
+	}
+
+	count := func(cooldown int) int {
+		d := newDetector(t, Config{Forest: ForestConfig{Seed: 1}, Cooldown: cooldown})
+		n := 0
+		for _, r := range run(d, "h", series)[at : at+2*windowSize] {
+			if r.Anomalous {
+				n++
+			}
+		}
+		return n
+	}
+	per, grouped := count(-1), count(0)
+	t.Logf("windows reported for one burst: %d ungrouped, %d grouped", per, grouped)
+	if per < 2 {
+		t.Errorf("ungrouped: %d windows flagged, want the spike to stay anomalous for several", per)
+	}
+	if grouped != 1 {
+		t.Errorf("grouped: %d windows reported, want 1", grouped)
+	}
 }
 
 func TestDetectorDoesNotCallAnAlwaysFlatHostStuck(t *testing.T) {
@@ -275,6 +325,42 @@ func BenchmarkDetectorScore(b *testing.B) {
 	i := 1100
 	for b.Loop() {
 		d.Score(closedAt("h", series, i))
+		i++
+		if i == len(series) {
+			i = 1100
+		}
+	}
+}
+
+func allFeatures() []Feature {
+	fs := make([]Feature, NumFeatures)
+	for i := range fs {
+		fs[i] = Feature(i)
+	}
+	return fs
+}
+
+// BenchmarkDetectorScoreWithForecast is BenchmarkDetectorScore with the
+// residual features on: each window's forecast is observed, as the
+// pipeline does, so the figure covers ObserveForecast and Score together.
+func BenchmarkDetectorScoreWithForecast(b *testing.B) {
+	series := dailySeries(288*4, 4)
+	d := newDetector(b, Config{RefitEvery: 1 << 30})
+	f := schemas.Forecast{Host: "h", StepSeconds: 300, Values: make([]float64, 12), Ready: true}
+	step := func(i int) {
+		d.Score(closedAt("h", series, i))
+		f.Time = t0.Add(time.Duration(i) * 5 * time.Minute)
+		f.Values[0] = series[(i+1)%len(series)] + 1.5*math.Sin(float64(i))
+		d.ObserveForecast(f)
+	}
+	for i := range 1100 {
+		step(i)
+	}
+
+	b.ReportAllocs()
+	i := 1100
+	for b.Loop() {
+		step(i)
 		i++
 		if i == len(series) {
 			i = 1100

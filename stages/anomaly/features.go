@@ -11,13 +11,11 @@ import (
 type Feature int
 
 // The features of a window, in vector order. All are in CPU percent unless
-// said otherwise. They describe the shape of one window only; the Detector
-// compares them with the host's own history.
-//
-// Not there yet: the residual of the forecast stage (what the LSTM predicted
-// for this step against what came), which would flag a step that is normal
-// for the window but unexpected for the time of day. It comes with a later
-// change, as more features appended here.
+// said otherwise. The first seven describe the shape of one window only and
+// come from Extract; the last two compare the step with what the forecast
+// stage predicted for it, and come from the Detector (see
+// Detector.ObserveForecast), which compares them all with the host's own
+// history.
 const (
 	// FeatLast is the window's last value, the step that just closed.
 	FeatLast Feature = iota
@@ -36,19 +34,29 @@ const (
 	// FeatZLast is the last value's z-score against its own window,
 	// (last - mean) / std, unitless; 0 when the window is constant.
 	FeatZLast
+	// FeatResid is the step's value less the forecast stage's one-step
+	// forecast of it: what the model did not expect. 0 when no forecast of
+	// the step was observed.
+	FeatResid
+	// FeatResidZ is FeatResid over the robust scale of the host's recent
+	// residuals (see hostMeta), unitless: the same miss means more on a
+	// host the model usually predicts well. 0 when FeatResid is.
+	FeatResidZ
 
 	// NumFeatures is the length of a feature vector.
 	NumFeatures = int(iota)
 )
 
 var featureNames = [NumFeatures]string{
-	FeatLast:  "last",
-	FeatMean:  "mean",
-	FeatStd:   "std",
-	FeatMin:   "min",
-	FeatMax:   "max",
-	FeatSlope: "slope",
-	FeatZLast: "z_last",
+	FeatLast:   "last",
+	FeatMean:   "mean",
+	FeatStd:    "std",
+	FeatMin:    "min",
+	FeatMax:    "max",
+	FeatSlope:  "slope",
+	FeatZLast:  "z_last",
+	FeatResid:  "resid",
+	FeatResidZ: "resid_z",
 }
 
 // String is the feature's short name, as used in explanations.
@@ -59,9 +67,11 @@ func (f Feature) String() string {
 	return featureNames[f]
 }
 
-// Extract writes the features of c's window (c.Values) into dst, which must
+// Extract writes the window features of c (c.Values) into dst, which must
 // have room for NumFeatures values (a shorter dst panics), and returns
-// dst[:NumFeatures]. It does not allocate and does not keep c.Values, which
+// dst[:NumFeatures]. The residual features need the forecast and the
+// host's past residuals: Extract writes them as 0 and the Detector fills
+// them in. It does not allocate and does not keep c.Values, which
 // the windower reuses.
 //
 // Extract does not look at c.Ready: the Detector only passes full windows,

@@ -50,7 +50,7 @@ func TestExtractFlatWindowHasZeroStd(t *testing.T) {
 }
 
 func TestExtractEmptyAndShortWindows(t *testing.T) {
-	dst := []float64{9, 9, 9, 9, 9, 9, 9}
+	dst := []float64{9, 9, 9, 9, 9, 9, 9, 9, 9}
 	for _, f := range Extract(dst, window.Closed{}) {
 		if f != 0 {
 			t.Fatalf("empty window gives %v, want all zeros", dst)

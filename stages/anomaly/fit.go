@@ -40,6 +40,10 @@ type builder struct {
 	idx   []int32 // the rows of the tree being grown, partitioned in place
 	feats []int32 // scratch for drawing features without replacement
 	hlim  int
+
+	// ignore, when set, marks features never to split on (Config.Ignore):
+	// they are not drawn, so the trees and scores do not depend on them.
+	ignore []bool
 }
 
 // fit grows a forest into f, reusing f's arrays when they are large enough.
@@ -164,6 +168,9 @@ func (b *builder) pickFeature(idx []int32) (feat int, lo, hi float64, ok bool) {
 		j := b.rng.IntN(n)
 		feat = int(b.feats[j])
 		b.feats[j] = b.feats[n-1]
+		if feat < len(b.ignore) && b.ignore[feat] {
+			continue
+		}
 
 		lo, hi = math.Inf(1), math.Inf(-1)
 		for _, r := range idx {

@@ -16,13 +16,17 @@ const stdFloor = 0.01
 // gone flat (std 0 next to a usual 2-10) or idle (1 % next to a usual 20-60)
 // is barely outside the raw range, but far outside on a log scale. So levels
 // (last, mean, min, max) go through log1p and std through log(std+0.01);
-// slope and z_last, already relative, stay as they are. The maps are
-// monotone: they change which splits are likely, not the order of values.
+// the residual, signed, through sign(r)·log1p(|r|), so that a miss of 2
+// points on a quiet host is not drowned by the 40-point misses of a busy
+// day; slope, z_last and resid_z, already relative, stay as they are. The
+// maps are monotone: they change which splits are likely, not the order of
+// values.
 func toForestSpace(x *[NumFeatures]float64) {
 	for _, f := range [...]Feature{FeatLast, FeatMean, FeatMin, FeatMax} {
 		x[f] = math.Log1p(max(0, x[f]))
 	}
 	x[FeatStd] = math.Log(x[FeatStd] + stdFloor)
+	x[FeatResid] = math.Copysign(math.Log1p(math.Abs(x[FeatResid])), x[FeatResid])
 }
 
 // stdFromForestSpace inverts the std map of toForestSpace.

@@ -61,15 +61,24 @@ func touched(i int, faults []fault) bool {
 	return false
 }
 
-// TestThresholdOnTrainingSet pins the choice of DefaultThreshold: on the
-// synthetic training series, windows untouched by a fault stay under 1 %
-// false detections, and every injected fault is detected with its kind.
-func TestThresholdOnTrainingSet(t *testing.T) {
+// sensitiveThreshold is the threshold at which the synthetic faults below
+// are all separated from clean windows; the previous default. The default
+// is now higher (see Config.Threshold), chosen on real traces with faults.
+const sensitiveThreshold = 0.6
+
+// TestSyntheticFaultsSeparatedAt060 pins what the forest can separate: on
+// the synthetic training series, at threshold 0.6 and without event
+// grouping, windows untouched by a fault stay under 1 % false detections,
+// and every injected fault is detected with its kind. (At the default
+// threshold of 0.65, 3 of the 6 one-step spikes and 1 of the 6 one-step
+// drops score under it: the price of the default's lower false-positive
+// rate on real traces.)
+func TestSyntheticFaultsSeparatedAt060(t *testing.T) {
 	const hosts = 6
 	var clean, falsePos int
 	for h := range hosts {
 		series, faults := trainingSeries(uint64(100 + h))
-		d := newDetector(t, Config{Forest: ForestConfig{Seed: 1}})
+		d := newDetector(t, Config{Forest: ForestConfig{Seed: 1}, Threshold: sensitiveThreshold, Cooldown: -1})
 		recs := run(d, "train", series)
 
 		for i, r := range recs {
@@ -97,7 +106,7 @@ func TestThresholdOnTrainingSet(t *testing.T) {
 
 	rate := float64(falsePos) / float64(clean)
 	t.Logf("threshold %.2f: %d false detections in %d clean windows (%.2f %%)",
-		DefaultThreshold, falsePos, clean, 100*rate)
+		sensitiveThreshold, falsePos, clean, 100*rate)
 	if rate > 0.01 {
 		t.Errorf("false detection rate %.2f %%, want at most 1 %%", 100*rate)
 	}

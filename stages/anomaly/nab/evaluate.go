@@ -1,0 +1,238 @@
+package nab
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/scalora/scalora/schemas"
+	"github.com/scalora/scalora/schemas/trace"
+	"github.com/scalora/scalora/stages/anomaly"
+	"github.com/scalora/scalora/stages/window"
+)
+
+// Forecaster is the forecast stage as Evaluate uses it (forecast.Stage
+// satisfies it): its forecast of each closed step goes to the detector's
+// ObserveForecast, as in the pipeline.
+type Forecaster interface {
+	Forecast(c window.Closed) schemas.Forecast
+}
+
+// EvalConfig configures Evaluate. Zero fields take the defaults written on
+// each field.
+type EvalConfig struct {
+	// Anomaly configures the detector; zero fields take anomaly's defaults.
+	// Its Threshold is the one scored: Evaluate never tunes it.
+	Anomaly anomaly.Config
+
+	// Step is the windower's step. Default 5 minutes, the step of NAB's CPU
+	// files. Size is the window length. Default 24, the pipeline's.
+	Step time.Duration
+	Size int
+
+	// NewForecaster, when set, makes the forecast stage for each file, so
+	// that the detector gets its residual features as in the pipeline. Nil
+	// runs without forecasts: the residual features stay 0.
+	NewForecaster func() (Forecaster, error)
+
+	// Profiles are the NAB profiles scored. Default all three (Profiles()).
+	Profiles []Profile
+}
+
+// SetDefaults fills zero fields with their documented defaults.
+func (c *EvalConfig) SetDefaults() {
+	c.Anomaly.SetDefaults()
+	if c.Step == 0 {
+		c.Step = 5 * time.Minute
+	}
+	if c.Size == 0 {
+		c.Size = window.DefaultSize
+	}
+	if len(c.Profiles) == 0 {
+		c.Profiles = Profiles()
+	}
+}
+
+// Report is the result of Evaluate. Its JSON shape is stable: fields are
+// only ever added.
+type Report struct {
+	// Threshold is the detector's score threshold, fixed before the run.
+	Threshold float64    `json:"threshold"`
+	Files     []FileRun  `json:"files"`
+	Overall   []Overall  `json:"overall"`
+	Config    ConfigNote `json:"config"`
+}
+
+// ConfigNote records what the run used, so a report says how it was made.
+type ConfigNote struct {
+	StepSeconds int64    `json:"step_seconds"`
+	WindowSize  int      `json:"window_size"`
+	Cooldown    int      `json:"cooldown"`
+	MinChange   float64  `json:"min_change"`
+	Forecasts   bool     `json:"forecasts"`
+	Ignored     []string `json:"ignored_features,omitempty"`
+}
+
+// FileRun is one data file: its labels key, the rows the detector flagged
+// (indices into the file's rows, after probation or not), and its score
+// under each profile, in the order of EvalConfig.Profiles.
+type FileRun struct {
+	File       string   `json:"file"`
+	Key        string   `json:"key"`
+	Detections []int    `json:"detection_rows"`
+	Results    []Result `json:"results"`
+}
+
+// Overall is the sum over all files under one profile, and NAB's
+// normalised score of that sum.
+type Overall struct {
+	Profile    string  `json:"profile"`
+	Raw        float64 `json:"raw"`
+	Null       float64 `json:"null"`
+	Perfect    float64 `json:"perfect"`
+	Normalised float64 `json:"normalised"`
+	TP         int     `json:"tp"`
+	FN         int     `json:"fn"`
+	FP         int     `json:"fp"`
+}
+
+// Evaluate streams each file through the pipeline's own stages — a
+// window.Windower, the forecast stage when cfg.NewForecaster is set, and an
+// anomaly.Detector, fresh for each file, the file being one host — and
+// scores the reported anomalies (Anomalous records) with NAB's rules
+// against labels.
+//
+// A detection on a closed step is placed on the file's first row at or
+// after the step's start: the row of that step, or for a step filled over
+// a gap, the next row that exists. The last step of a file never closes
+// (the windower closes a step on a sample of a later one), so its row is
+// never flagged, as in a live stream.
+//
+// A file that labels does not list is an error wrapping ErrNoLabels.
+func Evaluate(files []string, labels Labels, cfg EvalConfig) (Report, error) {
+	cfg.SetDefaults()
+	if err := cfg.Anomaly.Validate(); err != nil {
+		return Report{}, fmt.Errorf("evaluate: %w", err)
+	}
+	if len(files) == 0 {
+		return Report{}, errors.New("evaluate: no data files")
+	}
+
+	rep := Report{Threshold: cfg.Anomaly.Threshold, Config: ConfigNote{
+		StepSeconds: int64(cfg.Step / time.Second),
+		WindowSize:  cfg.Size,
+		Cooldown:    cfg.Anomaly.Cooldown,
+		MinChange:   cfg.Anomaly.MinChange,
+		Forecasts:   cfg.NewForecaster != nil,
+	}}
+	for _, f := range cfg.Anomaly.Ignore {
+		rep.Config.Ignored = append(rep.Config.Ignored, f.String())
+	}
+
+	for _, path := range files {
+		key, windows, ok := labels.For(path)
+		if !ok {
+			return Report{}, fmt.Errorf("evaluate %s: %w", path, ErrNoLabels)
+		}
+		s, err := trace.ReadFile(path)
+		if err != nil {
+			return Report{}, fmt.Errorf("evaluate: %w", err)
+		}
+		rows, err := Detect(s, cfg)
+		if err != nil {
+			return Report{}, fmt.Errorf("evaluate %s: %w", path, err)
+		}
+
+		run := FileRun{File: path, Key: key, Detections: rows}
+		times, flagged := rowTimes(s), make([]bool, len(s.Points))
+		for _, r := range rows {
+			flagged[r] = true
+		}
+		for _, p := range cfg.Profiles {
+			run.Results = append(run.Results, Score(times, flagged, windows, p))
+		}
+		rep.Files = append(rep.Files, run)
+	}
+
+	for i, p := range cfg.Profiles {
+		o := Overall{Profile: p.Name}
+		for _, f := range rep.Files {
+			r := f.Results[i]
+			o.Raw += r.Raw
+			o.Null += r.Null
+			o.Perfect += r.Perfect
+			o.TP += r.TP
+			o.FN += r.FN
+			o.FP += r.FP
+		}
+		o.Normalised = Normalised(o.Raw, o.Null, o.Perfect)
+		if math.IsNaN(o.Normalised) {
+			o.Normalised = 0 // no labelled window: JSON cannot carry NaN
+		}
+		rep.Overall = append(rep.Overall, o)
+	}
+	return rep, nil
+}
+
+// Detect runs one series through the windower, the forecast stage (when
+// cfg.NewForecaster is set) and a fresh detector, and returns the indices
+// of the rows whose step was reported anomalous, in increasing order.
+// cfg must have its defaults set.
+func Detect(s *trace.Series, cfg EvalConfig) ([]int, error) {
+	w, err := window.New(window.Config{Step: cfg.Step, Size: cfg.Size})
+	if err != nil {
+		return nil, err
+	}
+	det, err := anomaly.New(cfg.Anomaly)
+	if err != nil {
+		return nil, err
+	}
+	var fc Forecaster
+	if cfg.NewForecaster != nil {
+		if fc, err = cfg.NewForecaster(); err != nil {
+			return nil, fmt.Errorf("forecast stage: %w", err)
+		}
+	}
+
+	host := s.Name
+	if host == "" {
+		host = "trace"
+	}
+	times := rowTimes(s)
+	var rows []int
+	var closed []window.Closed
+	for _, p := range s.Points {
+		closed, err = w.Add(schemas.Sample{Version: 1, Host: host, Time: p.Time, CPU: p.CPU}, closed[:0])
+		if err != nil {
+			return nil, fmt.Errorf("window: %w", err)
+		}
+		for _, c := range closed {
+			var f schemas.Forecast
+			if fc != nil {
+				f = fc.Forecast(c)
+			}
+			a := det.Score(c)
+			if fc != nil {
+				det.ObserveForecast(f)
+			}
+			if !a.Anomalous {
+				continue
+			}
+			r := sort.Search(len(times), func(i int) bool { return !times[i].Before(c.Step.Time) })
+			if r < len(times) && (len(rows) == 0 || rows[len(rows)-1] != r) {
+				rows = append(rows, r)
+			}
+		}
+	}
+	return rows, nil
+}
+
+func rowTimes(s *trace.Series) []time.Time {
+	ts := make([]time.Time, len(s.Points))
+	for i, p := range s.Points {
+		ts[i] = p.Time
+	}
+	return ts
+}
