@@ -149,6 +149,11 @@ func demoConfig(dir string) app.Config {
 	c.HTTP.Addr = "off"
 	c.Window.Step = 5 * time.Minute
 	c.Kafka.CommitInterval = 500 * time.Millisecond
+	// One partition: the replay runs far faster than real time, and hosts on
+	// partitions consumed at different speeds could drift further apart
+	// than a group's decision waits for them (decision.wait_steps), which
+	// would make two runs of the demo decide differently.
+	c.Kafka.Partitions = 1
 	c.SetDefaults()
 
 	g := c.Decision.Default

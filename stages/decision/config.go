@@ -29,14 +29,19 @@ type Config struct {
 	// every host known in the group has reported it, or once the group has
 	// seen a step WaitSteps later; hosts that stayed silent that long leave
 	// the group until they report again. A group's first decisions also
-	// wait that long, so that its hosts are known. Default 12; a negative
+	// wait that long, so that its hosts are known. Default 3: a host that
+	// dies delays its group's decisions by that much, once. A replay
+	// consumed far faster than real time from several partitions can run
+	// hosts further apart than that; their steps are then decided without
+	// the lagging hosts (whose forecasts count as late). One partition, or
+	// a larger wait, keeps such replays exact. A negative
 	// value waits for nothing: a step is decided from the hosts that
 	// reported it once any host reports a later one.
 	WaitSteps int `yaml:"wait_steps" json:"wait_steps"`
 }
 
 // DefaultWaitSteps is the default of Config.WaitSteps.
-const DefaultWaitSteps = 12
+const DefaultWaitSteps = 3
 
 // SetDefaults fills zero fields, and the zero fields of every group, with
 // their documented defaults. It copies the Groups map rather than writing
