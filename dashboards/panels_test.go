@@ -40,6 +40,7 @@ func fillWithPipeline(t *testing.T, points int) *app.App {
 	var cfg app.Config
 	cfg.DataDir = t.TempDir()
 	cfg.HTTP.Addr = "off"
+	cfg.Kafka.EmbeddedPort = -1
 	cfg.Window.Step = 5 * time.Minute
 	cfg.Kafka.CommitInterval = 200 * time.Millisecond
 	cfg.SetDefaults()

@@ -20,6 +20,7 @@ type HostStatus struct {
 	Ready        bool      `json:"ready"`
 	Reason       string    `json:"reason,omitempty"`
 	AnomalyScore float64   `json:"anomaly_score"`
+	Anomalous    bool      `json:"anomalous"`
 	AnomalyKind  string    `json:"anomaly_kind,omitempty"`
 }
 
@@ -67,7 +68,7 @@ func (l *Live) observeHost(step schemas.Step, f schemas.Forecast, a schemas.Anom
 		h.PredictedCPU = f.Values[0]
 	}
 	h.Model, h.Ready, h.Reason = f.Model, f.Ready, f.Reason
-	h.AnomalyScore, h.AnomalyKind = a.Score, a.Kind
+	h.AnomalyScore, h.Anomalous, h.AnomalyKind = a.Score, a.Anomalous, a.Kind
 }
 
 func (l *Live) observeGroup(d schemas.Decision, c schemas.Cost) {

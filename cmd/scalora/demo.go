@@ -12,6 +12,7 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/scalora/scalora/cmd/scalora/traces"
 	"github.com/scalora/scalora/pipeline/app"
@@ -147,6 +148,7 @@ func demoConfig(dir string) app.Config {
 	var c app.Config
 	c.DataDir = dir
 	c.HTTP.Addr = "off"
+	c.Kafka.EmbeddedPort = -1 // a free port: the demo may run beside "scalora run"
 	c.Window.Step = 5 * time.Minute
 	c.Kafka.CommitInterval = 500 * time.Millisecond
 	// One partition: the replay runs far faster than real time, and hosts on
@@ -183,7 +185,8 @@ func demoReplay(ctx context.Context, a *app.App, series []*trace.Series, d time.
 
 	tick := time.NewTicker(max(d/time.Duration(steps), time.Millisecond))
 	defer tick.Stop()
-	table := time.NewTicker(2 * time.Second)
+	live := newLiveTable(out)
+	table := time.NewTicker(live.every)
 	defer table.Stop()
 
 	sent := 0
@@ -214,7 +217,7 @@ func demoReplay(ctx context.Context, a *app.App, series []*trace.Series, d time.
 		case <-ctx.Done():
 			return sent, ctx.Err()
 		case <-table.C:
-			printLive(out, a)
+			live.draw(a)
 		case <-tick.C:
 		}
 	}
@@ -237,16 +240,39 @@ func waitProcessed(ctx context.Context, a *app.App, sent int) error {
 	return nil
 }
 
+// liveTable shows the live status while the demo replays: redrawn in
+// place every second on a terminal, printed every ten seconds otherwise.
+type liveTable struct {
+	out   io.Writer
+	tty   bool
+	every time.Duration
+}
+
+func newLiveTable(out io.Writer) *liveTable {
+	f, ok := out.(*os.File)
+	if ok && term.IsTerminal(int(f.Fd())) {
+		return &liveTable{out: out, tty: true, every: time.Second}
+	}
+	return &liveTable{out: out, every: 10 * time.Second}
+}
+
+func (l *liveTable) draw(a *app.App) {
+	if l.tty {
+		fmt.Fprint(l.out, "\033[H\033[2J") // home, clear screen
+	}
+	printLive(l.out, a)
+}
+
 func printLive(out io.Writer, a *app.App) {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "host\tstep (UTC)\tcpu %\tforecast next %\tmodel\tanomaly\t")
+	fmt.Fprintln(tw, "host\tstep (UTC)\tcpu %\tforecast next %\tmodel\tanomaly score\tanomaly\t")
 	for _, h := range a.Live().Hosts() {
-		anomaly := fmt.Sprintf("%.2f", h.AnomalyScore)
-		if h.AnomalyKind != "" {
-			anomaly += " " + h.AnomalyKind
+		kind := "-"
+		if h.Anomalous {
+			kind = h.AnomalyKind
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%s\t%s\t\n",
-			h.Host, h.Time.Format("01-02 15:04"), h.CPU, h.PredictedCPU, h.Model, anomaly)
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%s\t%.2f\t%s\t\n",
+			h.Host, h.Time.Format("01-02 15:04"), h.CPU, h.PredictedCPU, h.Model, h.AnomalyScore, kind)
 	}
 	_ = tw.Flush()
 

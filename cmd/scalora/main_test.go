@@ -38,7 +38,7 @@ func TestVersionPrintsGoVersion(t *testing.T) {
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, c := range []string{"run", "demo", "produce", "analyze", "migrate", "report", "eval", "train", "version"} {
+	for _, c := range []string{"run", "demo", "produce", "analyze", "migrate", "report", "query", "eval", "train", "version"} {
 		out, err := execute(t, context.Background(), c, "--help")
 		if err != nil || !strings.Contains(out, "Usage:") {
 			t.Errorf("%s --help: err %v, output %q", c, err, out)
@@ -115,5 +115,16 @@ func TestDemoEndsWithSavingsFromTheStore(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
+	}
+
+	// The data stays in --data-dir for "scalora query" to read.
+	dir := t.TempDir()
+	if out, err := execute(t, ctx, "demo", "--duration", "1s", "--data-dir", dir); err != nil {
+		t.Fatalf("demo --data-dir: %v\n%s", err, out)
+	}
+	out, err = execute(t, ctx, "query", "--data-dir", dir,
+		"SELECT count() AS decisions FROM scalora.decisions FINAL")
+	if err != nil || !strings.Contains(out, "decisions\n4031") {
+		t.Fatalf("query after the demo: err %v, output %q", err, out)
 	}
 }

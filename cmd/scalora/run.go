@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,6 +14,7 @@ import (
 
 type runOptions struct {
 	config   string
+	step     time.Duration
 	dataDir  string
 	httpAddr string
 	logLevel string
@@ -41,6 +43,7 @@ deploy/scalora.example.yaml).`,
 	f := cmd.Flags()
 	f.StringVar(&o.config, "config", "", "YAML configuration file (default: embedded Kafka and chDB)")
 	f.StringVar(&o.dataDir, "data-dir", "", "data folder, overriding data_dir of the config (default scalora-data)")
+	f.DurationVar(&o.step, "step", 0, "window step, overriding window.step of the config (default 1m; 5m for 5-minute traces)")
 	f.StringVar(&o.httpAddr, "http", "", `health and metrics address, overriding http.addr ("off" disables)`)
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
 	f.BoolVar(&o.logJSON, "log-json", false, "log JSON lines instead of text")
@@ -65,6 +68,9 @@ func runRun(cmd *cobra.Command, o runOptions) error {
 	}
 	if o.httpAddr != "" {
 		cfg.HTTP.Addr = o.httpAddr
+	}
+	if o.step != 0 {
+		cfg.Window.Step, cfg.Decision.Step = o.step, o.step
 	}
 
 	a, err := app.New(cmd.Context(), cfg, log)

@@ -30,16 +30,18 @@ ORDER BY action`
 
 	qCounts = `SELECT
   (SELECT count() FROM %[1]s.steps FINAL) AS steps,
-  (SELECT count() FROM %[1]s.forecasts FINAL) AS forecast_rows,
-  (SELECT countIf(model != 'last_value') FROM %[1]s.forecasts FINAL WHERE horizon = 1) AS lstm_forecasts,
-  (SELECT countIf(anomalous) FROM %[1]s.anomalies FINAL) AS anomalies`
+  (SELECT count() FROM %[1]s.forecasts FINAL WHERE horizon = 1) AS forecasts,
+  (SELECT countIf(model != 'last_value') FROM %[1]s.forecasts FINAL WHERE horizon = 1) AS by_lstm,
+  (SELECT max(horizon) FROM %[1]s.forecasts FINAL) AS horizons,
+  (SELECT countIf(anomalous) FROM %[1]s.anomalies FINAL) AS anomalies_reported`
 )
 
 // printSavings prints the summary the demo ends with, read back from the
 // store with SQL.
 func printSavings(ctx context.Context, out io.Writer, a *app.App, sent int) error {
 	db := a.Config().Store.Database
-	fmt.Fprintf(out, "Replayed %d samples. Read back from the store:\n\n", sent)
+	fmt.Fprintf(out, "Replayed %d samples. Read back from the store (each host's last step\n"+
+		"stays open until a later sample arrives; a forecast covers every horizon):\n\n", sent)
 
 	for _, q := range []struct{ title, sql string }{
 		{"Stored rows", qCounts},

@@ -77,7 +77,7 @@ func (a *App) openKafka(ctx context.Context) error {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("embedded kafka: %w", err)
 		}
-		emb, err := kafka.NewEmbedded(dir, k.Partitions, a.cfg.Topics.All()...)
+		emb, err := kafka.NewEmbeddedOn(max(k.EmbeddedPort, 0), dir, k.Partitions, a.cfg.Topics.All()...)
 		if err != nil {
 			return err
 		}
@@ -123,7 +123,7 @@ func (a *App) openStore(ctx context.Context) error {
 }
 
 func (a *App) buildPipeline() error {
-	stages, err := buildStages(a.cfg)
+	stages, err := buildStages(a.cfg, a.log)
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,7 @@ func startApp(t *testing.T, dir string) (*App, func()) {
 	var c Config
 	c.DataDir = dir
 	c.HTTP.Addr = "127.0.0.1:0"
+	c.Kafka.EmbeddedPort = -1
 	c.Kafka.CommitInterval = 100 * time.Millisecond
 
 	a, err := New(context.Background(), c, slog.New(slog.DiscardHandler))
@@ -175,6 +176,7 @@ func TestStartupErrorIsReturnedAndReleasesWhatWasOpened(t *testing.T) {
 	var c Config
 	c.DataDir = dir
 	c.HTTP.Addr = "off"
+	c.Kafka.EmbeddedPort = -1
 	c.Forecast.Model = dir + "/no-such-model.json"
 	_, err := New(context.Background(), c, slog.New(slog.DiscardHandler))
 	if err == nil || !strings.Contains(err.Error(), "no-such-model.json") {

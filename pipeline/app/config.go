@@ -52,6 +52,10 @@ type KafkaConfig struct {
 	// Brokers are the seed brokers. Empty (the default) starts an in-process
 	// broker persisted under DataDir/kafka.
 	Brokers []string `yaml:"brokers"`
+	// EmbeddedPort is the port of the in-process broker on 127.0.0.1, so
+	// that producers find it at the same address after a restart. Default
+	// 19092; -1 picks a free port.
+	EmbeddedPort int `yaml:"embedded_port"`
 	// ClientID is sent to the brokers. Default "scalora".
 	ClientID string `yaml:"client_id"`
 	// ConsumerGroup of the pipeline. Default "scalora".
@@ -183,6 +187,9 @@ func (c *Config) SetDefaults() {
 	if c.DataDir == "" {
 		c.DataDir = "scalora-data"
 	}
+	if c.Kafka.EmbeddedPort == 0 {
+		c.Kafka.EmbeddedPort = 19092
+	}
 	if c.Kafka.ClientID == "" {
 		c.Kafka.ClientID = "scalora"
 	}
@@ -240,6 +247,9 @@ func (c *Config) SetDefaults() {
 func (c Config) Validate() error {
 	if err := c.Topics.Validate(); err != nil {
 		return err
+	}
+	if c.Kafka.EmbeddedPort < -1 || c.Kafka.EmbeddedPort > 65535 {
+		return fmt.Errorf("kafka.embedded_port %d is not a port (or -1 for any)", c.Kafka.EmbeddedPort)
 	}
 	if c.Kafka.Partitions < 1 {
 		return fmt.Errorf("kafka.partitions must be at least 1, got %d", c.Kafka.Partitions)

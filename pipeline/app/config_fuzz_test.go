@@ -1,6 +1,7 @@
 package app
 
 import (
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,7 +151,7 @@ func TestLoadRejectsWhatBuildStagesRefuses(t *testing.T) {
 			if err != nil {
 				return
 			}
-			if _, berr := buildStages(c); berr != nil {
+			if _, berr := buildStages(c, slog.New(slog.DiscardHandler)); berr != nil {
 				t.Fatalf("Load accepted %q, which buildStages refuses: %v", yml, berr)
 			}
 			t.Fatalf("Load accepted %q", yml)

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/scalora/scalora/pipeline"
@@ -13,7 +15,7 @@ import (
 )
 
 // buildStages constructs the stage chain from the configuration.
-func buildStages(c Config) (pipeline.Stages, error) {
+func buildStages(c Config, log *slog.Logger) (pipeline.Stages, error) {
 	var s pipeline.Stages
 
 	w, err := window.New(c.windowConfig())
@@ -25,6 +27,8 @@ func buildStages(c Config) (pipeline.Stages, error) {
 	if err != nil {
 		return s, err
 	}
+	log.Info("forecast model loaded", "model", model.Name(), "file", cmp.Or(c.Forecast.Model, "built-in"),
+		"trained_on", len(model.Training.Series), "horizon", model.Horizon())
 	f, err := forecast.NewStage(forecast.Config{Step: c.Window.Step}, model)
 	if err != nil {
 		return s, fmt.Errorf("forecast stage: %w", err)

@@ -13,8 +13,8 @@ import (
 //
 // It is not a real Kafka: it does not replicate, throttle or enforce
 // quotas, and writes are synced to disk on segment roll and on Close, not
-// per batch, so a crash (not a Close) can lose the last writes. Its
-// listening port is chosen at random on each open; use Addrs.
+// per batch, so a crash (not a Close) can lose the last writes. It listens
+// on 127.0.0.1 only; use Addrs for the address.
 type Embedded struct {
 	cluster *kfake.Cluster
 }
@@ -24,6 +24,12 @@ type Embedded struct {
 // keep their partitions. Topics not listed are created on first use with
 // the same partition count. Close it to flush the data.
 func NewEmbedded(dataDir string, partitions int32, topics ...string) (*Embedded, error) {
+	return NewEmbeddedOn(0, dataDir, partitions, topics...)
+}
+
+// NewEmbeddedOn is NewEmbedded listening on 127.0.0.1:port; port 0 picks a
+// free port.
+func NewEmbeddedOn(port int, dataDir string, partitions int32, topics ...string) (*Embedded, error) {
 	opts := []kfake.Opt{
 		kfake.NumBrokers(1),
 		kfake.DataDir(dataDir),
@@ -32,6 +38,9 @@ func NewEmbedded(dataDir string, partitions int32, topics ...string) (*Embedded,
 	}
 	if len(topics) > 0 {
 		opts = append(opts, kfake.SeedTopics(partitions, topics...))
+	}
+	if port != 0 {
+		opts = append(opts, kfake.Ports(port))
 	}
 
 	c, err := kfake.NewCluster(opts...)
