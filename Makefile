@@ -4,6 +4,7 @@
 GO      ?= go
 BIN     := bin/scalora
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+REVISION ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 .PHONY: demo test build run bench fmt vet chdb kafka-start kafka-stop
 
@@ -17,7 +18,7 @@ test:
 
 ## build: the scalora binary in bin/
 build:
-	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/scalora
+	$(GO) build -ldflags "-X main.version=$(VERSION) -X main.revision=$(REVISION)" -o $(BIN) ./cmd/scalora
 
 ## run: the pipeline on the embedded default (in-process Kafka and chDB)
 run: build

@@ -2,19 +2,23 @@ package integration
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/scalora/scalora/cmd/scalora/traces"
 	"github.com/scalora/scalora/pipeline"
 	"github.com/scalora/scalora/pipeline/app"
 	"github.com/scalora/scalora/pipeline/kafka"
@@ -29,7 +33,7 @@ import (
 func TestPipelineEndToEndOnRealTrace(t *testing.T) {
 	brokers := kafkaBrokers(t)
 	requireCHDB(t)
-	files := sharedTraces(t,
+	series := realTraces(t,
 		"nab/realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv",
 		"nab/realAWSCloudwatch/ec2_cpu_utilization_53ea38.csv",
 		"nab/realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv",
@@ -56,11 +60,7 @@ func TestPipelineEndToEndOnRealTrace(t *testing.T) {
 
 	want := map[string]int{} // closed real steps per host
 	valid := 0
-	for i, f := range files {
-		s, err := trace.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for i, s := range series {
 		pts := rebase(s.Points[:points], cfg.Window.Step)
 		host := fmt.Sprintf("it-host-%d", i+1)
 		want[host] = distinctSteps(pts, cfg.Window.Step) - 1 // the last step stays open
@@ -134,6 +134,30 @@ func testConfig(t *testing.T, brokers []string) app.Config {
 	c.Window.Step = 5 * time.Minute
 	c.SetDefaults()
 	return c
+}
+
+// realTraces reads traces from ../shared/data; without that folder it
+// reads the copies of the same NAB files bundled in the binary, so the test
+// still runs on real data in a user's clone.
+func realTraces(t *testing.T, rel ...string) []*trace.Series {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..", "shared", "data")
+
+	var out []*trace.Series
+	for _, r := range rel {
+		s, err := trace.ReadFile(filepath.Join(root, r))
+		if errors.Is(err, fs.ErrNotExist) {
+			name := strings.TrimSuffix(filepath.Base(r), ".csv")
+			t.Logf("%s not in ../shared/data; using the bundled copy", name)
+			s, err = traces.Load(name)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // sharedTraces returns the paths of traces in ../shared/data, or skips.
