@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"github.com/scalora/scalora/schemas/trace"
+	"github.com/scalora/scalora/schemas/trace/tracetest"
 )
 
 // sharedTraces lists the acceptance traces: every Bitbrains VM month and
 // the NAB CPU files.
 func sharedTraces(t *testing.T) []*trace.Series {
 	t.Helper()
-	data := sharedData(t)
+	data := tracetest.SharedData(t)
 
 	var out []*trace.Series
 	nab, _ := filepath.Glob(filepath.Join(data, "nab", "realAWSCloudwatch", "*.csv"))

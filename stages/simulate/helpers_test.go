@@ -40,30 +40,6 @@ func demands(w *Workload, instances int) []float64 {
 	return out
 }
 
-// sharedData returns ../shared/data from the repository root, or skips.
-func sharedData(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test: cannot locate ../shared/data")
-		}
-		dir = parent
-	}
-	data := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(data); err != nil {
-		t.Skipf("shared traces not found at ../shared/data from the repository root (%v)", err)
-	}
-	return data
-}
-
 // readBitbrains reads a Bitbrains GWA-T-12 VM file: ';'-separated with
 // tabs, a header naming "Timestamp [ms]" although the values are seconds,
 // and CPU percent in the "CPU usage [%]" column. It lives in the tests

@@ -1,47 +1,21 @@
 package window
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/scalora/scalora/schemas"
 	"github.com/scalora/scalora/schemas/trace"
+	"github.com/scalora/scalora/schemas/trace/tracetest"
 )
-
-// sharedData finds the team's real traces at ../shared/data from the
-// repository root, or skips the test.
-func sharedData(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory; cannot locate ../shared/data")
-		}
-		dir = parent
-	}
-
-	data := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(data); err != nil {
-		t.Skipf("real traces not found at ../shared/data from the repository root: %v", err)
-	}
-	return data
-}
 
 // TestRealTracesKeepEverySample replays the NAB CPU traces (5-minute
 // steps with missing and off-grid rows) and checks that no sample is lost,
 // every step is the mean of its samples, and steps follow each other unless
 // a gap reset the window.
 func TestRealTracesKeepEverySample(t *testing.T) {
-	data := sharedData(t)
+	data := tracetest.SharedData(t)
 	files, err := filepath.Glob(filepath.Join(data, "nab", "realAWSCloudwatch", "*.csv"))
 	if err != nil || len(files) == 0 {
 		t.Skipf("no NAB CloudWatch traces found: %v", err)

@@ -6,13 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scalora/scalora/schemas/trace/tracetest"
 	"github.com/scalora/scalora/stages/forecast"
 )
 
 // nabFiles are the seven labelled NAB CPU files and their labels, from
 // ../shared/data/nab; tests skip without them.
 func nabFiles(t testing.TB) ([]string, Labels) {
-	dir := filepath.Join(dataDir(t), "nab")
+	dir := filepath.Join(tracetest.SharedData(t), "nab")
 	files, err := filepath.Glob(filepath.Join(dir, "realAWSCloudwatch", "*.csv"))
 	if err != nil || len(files) != 6 {
 		t.Skipf("NAB files not found under %s: %v", dir, err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/scalora/scalora/schemas"
 	"github.com/scalora/scalora/schemas/trace"
+	"github.com/scalora/scalora/schemas/trace/tracetest"
 	"github.com/scalora/scalora/stages/anomaly"
 	"github.com/scalora/scalora/stages/forecast"
 	"github.com/scalora/scalora/stages/window"
@@ -26,30 +27,6 @@ import (
 // reads the NAB files.
 
 const trainRows = 4032
-
-// dataDir is ../shared/data from the repository root; tests skip without it.
-func dataDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	d := filepath.Join(filepath.Dir(dir), "shared", "data")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("real traces not found at ../shared/data from the repository root: %v", err)
-	}
-	return d
-}
 
 // readBitbrains reads the CPU usage [%] column of a Bitbrains Rnd file,
 // whose timestamps are seconds (the header's [ms] is wrong), keeping the
@@ -151,7 +128,7 @@ func inject(s *trace.Series, k int, seed uint64) injected {
 // trainingFiles are the Bitbrains VMs of the three months, each cut to
 // NAB's length, with two faults each (seeded).
 func trainingFiles(t testing.TB) []injected {
-	dir := filepath.Join(dataDir(t), "bitbrains_rnd")
+	dir := filepath.Join(tracetest.SharedData(t), "bitbrains_rnd")
 	var out []injected
 	for m, month := range []string{"2013-7", "2013-8", "2013-9"} {
 		for v, vm := range []string{"185", "234", "237", "312", "386", "392"} {
