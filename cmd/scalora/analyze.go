@@ -81,9 +81,7 @@ func runAnalyze(o analyzeOptions, path string, out io.Writer) error {
 		return fmt.Errorf("--instances %d must be at least 1", o.instances)
 	}
 
-	// trace.ReadFile reads NAB-style CSV only; other formats (Bitbrains)
-	// come with the readers schemas/trace adds.
-	s, err := trace.ReadFile(path)
+	s, err := trace.ReadAny(path) // NAB CSV or Bitbrains, by header
 	if err != nil {
 		return fmt.Errorf("analyze: %w", err)
 	}

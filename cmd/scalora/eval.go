@@ -6,9 +6,9 @@ import "github.com/spf13/cobra"
 func newEvalCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "eval",
-		Short: "Evaluate the anomaly detector (NAB rules) on labelled traces",
+		Short: "Evaluate the forecaster against baselines, and the anomaly detector with NAB's rules",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newEvalAnomalyCmd())
+	cmd.AddCommand(newEvalForecastCmd(), newEvalAnomalyCmd())
 	return cmd
 }

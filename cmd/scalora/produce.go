@@ -31,8 +31,9 @@ func newProduceCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "produce --brokers ADDR --topic T --host H [--group G] [--speed N] FILE",
 		Short: "Replay a CPU trace file into Kafka as one host's samples",
-		Long: `Replay a CPU trace (NAB-style CSV: "timestamp,value" with CPU in percent)
-into a Kafka topic as JSON samples of one host, keyed by host.
+		Long: `Replay a CPU trace (NAB-style CSV "timestamp,value" with CPU in percent, or
+a Bitbrains ';'-separated trace) into a Kafka topic as JSON samples of one
+host, keyed by host.
 
 By default timestamps are shifted so that the trace ends now, and samples are
 sent as fast as the broker takes them; --speed N paces them N times faster
@@ -63,7 +64,7 @@ func runProduce(ctx context.Context, o produceOptions, path string, cmd *cobra.C
 		return fmt.Errorf("--speed must be >= 0 and --batch > 0")
 	}
 
-	series, err := trace.ReadFile(path)
+	series, err := trace.ReadAny(path)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,8 @@ func newTrainCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "train (--data PATH... | --bundled) --out FILE",
 		Short: "Train the LSTM forecaster on CPU traces and write a model file",
-		Long: `Train the LSTM forecaster (gorgonia) on CPU traces (NAB-style CSV) and write
+		Long: `Train the LSTM forecaster (gorgonia) on CPU traces (NAB-style CSV or
+Bitbrains) and write
 a model file that "scalora run" loads with forecast.model in its config.
 
 Each trace is aligned to --step-seconds; its last --validation fraction is

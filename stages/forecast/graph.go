@@ -24,8 +24,9 @@ type lstmGraph struct {
 }
 
 // buildGraph builds the graph for batch windows initialised with w's
-// values; withLoss adds the targets and the MSE cost.
-func buildGraph(a Architecture, w *Weights, batch int, withLoss bool) (*lstmGraph, error) {
+// values; a loss (LossMSE or LossMAE) adds the targets and that cost, ""
+// builds the forward pass only.
+func buildGraph(a Architecture, w *Weights, batch int, loss string) (*lstmGraph, error) {
 	lg := &lstmGraph{g: G.NewGraph(), batch: batch}
 	nf, hid, k := len(Features), a.Hidden, a.Horizon
 
@@ -83,7 +84,7 @@ func buildGraph(a Architecture, w *Weights, batch int, withLoss bool) (*lstmGrap
 	if lg.out, err = G.BroadcastAdd(hy, by, nil, []byte{0}); err != nil {
 		return nil, fmt.Errorf("head bias: %w", err)
 	}
-	if !withLoss {
+	if loss == "" {
 		return lg, nil
 	}
 
@@ -92,11 +93,16 @@ func buildGraph(a Architecture, w *Weights, batch int, withLoss bool) (*lstmGrap
 	if err != nil {
 		return nil, fmt.Errorf("loss: %w", err)
 	}
-	sq, err := G.Square(diff)
+	var pointwise *G.Node
+	if loss == LossMAE {
+		pointwise, err = G.Abs(diff)
+	} else {
+		pointwise, err = G.Square(diff)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("loss: %w", err)
 	}
-	if lg.cost, err = G.Mean(sq); err != nil {
+	if lg.cost, err = G.Mean(pointwise); err != nil {
 		return nil, fmt.Errorf("loss: %w", err)
 	}
 	return lg, nil
@@ -192,9 +198,9 @@ func (lg *lstmGraph) setInputs(xs, ys []float64) error {
 
 // normaliseWindow writes window's features (InputSize x Features) into dst.
 func normaliseWindow(n Normalisation, window, dst []float64) {
-	last := window[len(window)-1]
+	last, s := window[len(window)-1], n.scale(window)
 	for t, v := range window {
-		dst[t*2] = (v - last) / n.DeltaScale
+		dst[t*2] = (v - last) / s
 		dst[t*2+1] = v / n.LevelScale
 	}
 }

@@ -1,6 +1,9 @@
 package forecast
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // FormatVersion is the version of the model file layout this package reads
 // and writes. Files of any other version are refused with
@@ -41,17 +44,41 @@ type Architecture struct {
 // Normalisation says how a window is scaled before the LSTM and how its
 // outputs are scaled back.
 //
-// Inputs: delta_last = (x - last) / DeltaScale, level = x / LevelScale.
-// Outputs: forecast[h] = last + DeltaScale * y[h], clipped to
+// Inputs: delta_last = (x - last) / s, level = x / LevelScale.
+// Outputs: forecast[h] = last + s * y[h], clipped to
 // [0, max(100, window max)].
+//
+// The delta scale s depends on Kind:
+//
+//   - "last_value_delta": s = DeltaScale, one scale for every host;
+//   - "window_scaled_delta": s = max(mean |x[t] - x[t-1]| over the window,
+//     DeltaScale), the window's own typical step change, floored at
+//     DeltaScale so that a flat window does not divide by ~0. This makes
+//     the model scale-free like MASE: a host that wobbles by 0.1 % and one
+//     that swings by 10 % look the same to it.
 type Normalisation struct {
-	Kind       string  `json:"kind"` // always "last_value_delta"
+	Kind       string  `json:"kind"`
 	DeltaScale float64 `json:"delta_scale"`
 	LevelScale float64 `json:"level_scale"`
 }
 
-// normKind is the only Normalisation.Kind this version knows.
-const normKind = "last_value_delta"
+// Normalisation kinds this version knows.
+const (
+	normKind       = "last_value_delta"
+	normKindWindow = "window_scaled_delta"
+)
+
+// scale is the delta scale s for window (see Normalisation).
+func (n Normalisation) scale(window []float64) float64 {
+	if n.Kind != normKindWindow {
+		return n.DeltaScale
+	}
+	var sum float64
+	for t := 1; t < len(window); t++ {
+		sum += math.Abs(window[t] - window[t-1])
+	}
+	return max(sum/float64(len(window)-1), n.DeltaScale)
+}
 
 // defaultNormalisation divides deltas by 10 (CPU moves of a few percent
 // become O(0.1..1), a comfortable range for tanh units) and levels by 100.
@@ -81,7 +108,10 @@ type TrainingSummary struct {
 	Hidden      int     `json:"hidden"`
 	BatchSize   int     `json:"batch_size"`
 	LearnRate   float64 `json:"learning_rate"`
-	Validation  Metrics `json:"validation"`
+	// Loss is the training loss, "mse" or "mae"; empty in files written
+	// before it was recorded (they were trained on MSE).
+	Loss       string  `json:"loss,omitempty"`
+	Validation Metrics `json:"validation"`
 }
 
 // SeriesSummary names one training series and its length in steps.
@@ -94,7 +124,10 @@ type SeriesSummary struct {
 type Metrics struct {
 	// MSE is the mean squared error of the normalised outputs (the training
 	// loss); MAE the mean absolute error in CPU percent, per horizon.
-	MSE          float64   `json:"mse"`
+	MSE float64 `json:"mse"`
+	// NormMAE is the mean absolute error of the normalised outputs, the
+	// loss early stopping watches when training on LossMAE.
+	NormMAE      float64   `json:"normalised_mae,omitempty"`
 	MAEPercent   []float64 `json:"mae_percent"`
 	LastValueMAE []float64 `json:"last_value_mae_percent"`
 	Windows      int       `json:"windows"`
@@ -155,7 +188,7 @@ func (m *Model) checkShapes() error {
 			return fmt.Errorf("%w: feature %d is %q, want %q", ErrShape, i, f, Features[i])
 		}
 	}
-	if m.Norm.Kind != normKind || !(m.Norm.DeltaScale > 0) || !(m.Norm.LevelScale > 0) {
+	if (m.Norm.Kind != normKind && m.Norm.Kind != normKindWindow) || !(m.Norm.DeltaScale > 0) || !(m.Norm.LevelScale > 0) {
 		return fmt.Errorf("%w: normalisation %+v", ErrShape, m.Norm)
 	}
 

@@ -12,7 +12,7 @@ import (
 // de-normalised, clipped forecasts, as Predict computes them.
 func gorgoniaForward(t testing.TB, m *Model, windows [][]float64) [][]float64 {
 	t.Helper()
-	lg, err := buildGraph(m.Arch, &m.W, len(windows), false)
+	lg, err := buildGraph(m.Arch, &m.W, len(windows), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func gorgoniaForward(t testing.TB, m *Model, windows [][]float64) [][]float64 {
 		}
 		out[i] = make([]float64, k)
 		for h := range k {
-			out[i][h] = min(max(w[InputSize-1]+m.Norm.DeltaScale*raw[i*k+h], 0), top)
+			out[i][h] = min(max(w[InputSize-1]+m.Norm.scale(w)*raw[i*k+h], 0), top)
 		}
 	}
 	return out
@@ -86,8 +86,11 @@ func TestPredictMatchesGorgoniaForward(t *testing.T) {
 func TestPredictBatchMatchesPredict(t *testing.T) {
 	m := randomModel(t, 16, 6, 2)
 	rng := rand.New(rand.NewPCG(1, 2))
-	windows := [][]float64{randomWindow(rng), randomWindow(rng), randomWindow(rng)}
-	out := [][]float64{make([]float64, 6), make([]float64, 6), make([]float64, 6)}
+	n := 70
+	windows, out := make([][]float64, n), make([][]float64, n)
+	for i := range windows {
+		windows[i], out[i] = randomWindow(rng), make([]float64, 6)
+	}
 	m.PredictBatch(windows, out)
 
 	one := make([]float64, 6)
@@ -99,6 +102,40 @@ func TestPredictBatchMatchesPredict(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestPredictBatchDoesNotAllocate(t *testing.T) {
+	m := randomModel(t, 32, 12, 1)
+	rng := rand.New(rand.NewPCG(1, 1))
+	windows, out := make([][]float64, 64), make([][]float64, 64)
+	for i := range windows {
+		windows[i], out[i] = randomWindow(rng), make([]float64, 12)
+	}
+	p := m.NewPredictor()
+	p.PredictBatch(windows, out) // grows the scratch once
+
+	if n := testing.AllocsPerRun(20, func() { p.PredictBatch(windows, out) }); n != 0 {
+		t.Errorf("PredictBatch allocates %v times per call in steady state", n)
+	}
+}
+
+// BenchmarkPredictBatch64 forecasts 64 hosts per call, as for one tick;
+// ns/forecast is the cost per host.
+func BenchmarkPredictBatch64(b *testing.B) {
+	m := randomModel(b, 32, 12, 1)
+	rng := rand.New(rand.NewPCG(1, 1))
+	windows, out := make([][]float64, 64), make([][]float64, 64)
+	for i := range windows {
+		windows[i], out[i] = randomWindow(rng), make([]float64, 12)
+	}
+	p := m.NewPredictor()
+	b.ReportAllocs()
+	cpu := startCPUTimer(b)
+	for b.Loop() {
+		p.PredictBatch(windows, out)
+	}
+	cpu.stop(len(windows), "forecast")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(windows)), "ns/forecast")
 }
 
 func TestPredictDoesNotAllocate(t *testing.T) {
@@ -118,9 +155,10 @@ func TestPredictDoesNotAllocate(t *testing.T) {
 
 func TestPredictClipsToValidPercent(t *testing.T) {
 	m := randomModel(t, 8, 4, 3)
-	// A huge output bias pushes every raw forecast far out of range.
+	// A huge output bias pushes every raw forecast far out of range, even
+	// at the smallest delta scale (0.05 for a flat window).
 	for i := range m.W.By {
-		m.W.By[i] = 1e3
+		m.W.By[i] = 1e5
 	}
 	m.prepare()
 	w := make([]float64, InputSize)
@@ -136,7 +174,7 @@ func TestPredictClipsToValidPercent(t *testing.T) {
 	}
 
 	for i := range m.W.By {
-		m.W.By[i] = -1e3
+		m.W.By[i] = -1e5
 	}
 	m.prepare()
 	m.Predict(w, out)
@@ -163,9 +201,11 @@ func BenchmarkPredict(b *testing.B) {
 	out := make([]float64, 12)
 	p := m.NewPredictor()
 	b.ReportAllocs()
+	cpu := startCPUTimer(b)
 	for b.Loop() {
 		p.Predict(w, out)
 	}
+	cpu.stop(1, "forecast")
 }
 
 func BenchmarkModelPredictPooled(b *testing.B) {
@@ -183,7 +223,7 @@ func BenchmarkModelPredictPooled(b *testing.B) {
 func BenchmarkGorgoniaForward(b *testing.B) {
 	m := randomModel(b, 32, 12, 1)
 	w := randomWindow(rand.New(rand.NewPCG(1, 1)))
-	lg, err := buildGraph(m.Arch, &m.W, 1, false)
+	lg, err := buildGraph(m.Arch, &m.W, 1, "")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -192,6 +232,8 @@ func BenchmarkGorgoniaForward(b *testing.B) {
 	xs := make([]float64, InputSize*len(Features))
 
 	b.ReportAllocs()
+	cpu := startCPUTimer(b)
+	defer cpu.stop(1, "forecast")
 	for b.Loop() {
 		normaliseWindow(m.Norm, w, xs)
 		if err := lg.setInputs(xs, nil); err != nil {

@@ -48,6 +48,21 @@ type Stage struct {
 	model    *Model
 	lstm     *Predictor
 	fallback LastValue
+
+	// Scratch of ForecastBatch: the ready windows and their outputs.
+	batchIn, batchOut [][]float64
+}
+
+// record is c's forecast record without a model or values yet: Values is
+// allocated with the model's horizon.
+func (s *Stage) record(c window.Closed) schemas.Forecast {
+	return schemas.Forecast{
+		Host:        c.Step.Host,
+		Group:       c.Step.Group,
+		Time:        c.Step.Time,
+		StepSeconds: int64(s.cfg.Step / time.Second),
+		Values:      make([]float64, s.model.Horizon()),
+	}
 }
 
 // NewStage returns a Stage forecasting with model (for example
@@ -76,13 +91,7 @@ func NewStage(cfg Config, model *Model) (*Stage, error) {
 // from the newest value there is (c.Step.CPU when Values is empty), Ready is
 // false and Reason is c.Reason plus a note saying so.
 func (s *Stage) Forecast(c window.Closed) schemas.Forecast {
-	f := schemas.Forecast{
-		Host:        c.Step.Host,
-		Group:       c.Step.Group,
-		Time:        c.Step.Time,
-		StepSeconds: int64(s.cfg.Step / time.Second),
-		Values:      make([]float64, s.model.Horizon()),
-	}
+	f := s.record(c)
 
 	if c.Ready && len(c.Values) == InputSize {
 		s.lstm.Predict(c.Values, f.Values)

@@ -10,25 +10,29 @@ import (
 	"github.com/scalora/scalora/schemas/trace"
 )
 
-// AlignTrace turns a trace into one value per step, oldest first: each
-// step takes the last reading at or before its start, so gaps repeat the
-// previous value (as the windower fills them) and extra readings inside a
-// step are dropped. step must be positive.
+// AlignTrace turns a trace into one value per step, oldest first, steps
+// counted from the first reading: each reading goes to the step nearest its
+// time (so seconds of jitter, as in Bitbrains, do not shift readings by a
+// step), the last reading of a step wins, and a step without readings
+// repeats the previous step's value (as the windower fills gaps). step must
+// be positive.
 func AlignTrace(s *trace.Series, step time.Duration) []float64 {
 	if len(s.Points) == 0 || step <= 0 {
 		return nil
 	}
 	start := s.Points[0].Time
-	n := int(s.Points[len(s.Points)-1].Time.Sub(start)/step) + 1
-	out := make([]float64, n)
+	slot := func(t time.Time) int { return int((t.Sub(start) + step/2) / step) }
+	out := make([]float64, slot(s.Points[len(s.Points)-1].Time)+1)
+	seen := make([]bool, len(out))
 
-	j := 0
-	for i := range out {
-		at := start.Add(time.Duration(i) * step)
-		for j+1 < len(s.Points) && !s.Points[j+1].Time.After(at) {
-			j++
+	for _, p := range s.Points {
+		i := slot(p.Time)
+		out[i], seen[i] = p.CPU, true
+	}
+	for i := 1; i < len(out); i++ {
+		if !seen[i] {
+			out[i] = out[i-1]
 		}
-		out[i] = s.Points[j].CPU
 	}
 	return out
 }
@@ -46,12 +50,12 @@ func TrainFromTraces(ctx context.Context, cfg TrainConfig, ts []*trace.Series, p
 	return Train(ctx, cfg, progress)
 }
 
-// TrainFromFiles reads NAB-style CSV traces (see trace.ReadFile) and trains
-// on them with TrainFromTraces.
+// TrainFromFiles reads traces in any supported format (NAB CSV, Bitbrains;
+// see trace.ReadAny) and trains on them with TrainFromTraces.
 func TrainFromFiles(ctx context.Context, cfg TrainConfig, paths []string, progress io.Writer) (*Model, error) {
 	var ts []*trace.Series
 	for _, p := range paths {
-		s, err := trace.ReadFile(p)
+		s, err := trace.ReadAny(p)
 		if err != nil {
 			return nil, fmt.Errorf("train from files: %w", err)
 		}

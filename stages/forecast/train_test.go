@@ -65,7 +65,7 @@ func TestTrainRecordsSummaryAndProgress(t *testing.T) {
 	if v.Windows == 0 || len(v.MAEPercent) != 3 || !(v.MSE > 0) || math.IsInf(v.MSE, 0) {
 		t.Errorf("validation %+v", v)
 	}
-	for _, want := range []string{"epoch 1/2  train_mse", "epoch 2/2  train_mse", "val_mse"} {
+	for _, want := range []string{"epoch 1/2  train_mae", "epoch 2/2  train_mae", "val_mae"} {
 		if !strings.Contains(progress.String(), want) {
 			t.Errorf("progress lacks %q:\n%s", want, progress.String())
 		}
@@ -80,6 +80,9 @@ func TestTrainBeatsLastValueOnCycle(t *testing.T) {
 	cfg.Names = nil
 	cfg.Hidden, cfg.Horizon, cfg.Epochs = 8, 6, 15
 	cfg.LearningRate = 0.01
+	// The MSE loss and the fixed scale, the layout of older models; the
+	// defaults are covered by TestTrainMAEWindowScaledLearnsCycle.
+	cfg.Loss, cfg.Normalisation = LossMSE, "last_value_delta"
 	m, err := Train(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -138,6 +141,8 @@ func TestTrainConfigValidate(t *testing.T) {
 		"negative hidden":   func(c *TrainConfig) { c.Hidden = -1 },
 		"validation of one": func(c *TrainConfig) { c.ValidationFraction = 1 },
 		"negative rate":     func(c *TrainConfig) { c.LearningRate = -0.1 },
+		"unknown loss":      func(c *TrainConfig) { c.Loss = "huber" },
+		"unknown norm":      func(c *TrainConfig) { c.Normalisation = "z_score" },
 	}
 	for name, edit := range bad {
 		t.Run(name, func(t *testing.T) {
@@ -154,5 +159,69 @@ func TestTrainConfigValidate(t *testing.T) {
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("tiny config: %v", err)
+	}
+}
+
+// TestTrainMAEWindowScaledLearnsCycle trains with the MAE loss and the
+// window-scaled normalisation: the model must still learn a cycle, record
+// its loss and normalisation, survive a file round trip, and its pure-Go
+// forward pass must match gorgonia's.
+func TestTrainMAEWindowScaledLearnsCycle(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Series = [][]float64{sineSeries(1200, 24, 1)}
+	cfg.Names = nil
+	cfg.Hidden, cfg.Horizon, cfg.Epochs = 8, 6, 15
+	cfg.LearningRate = 0.01
+	cfg.Loss, cfg.Normalisation = LossMAE, "window_scaled_delta"
+	var progress strings.Builder
+	m, err := Train(context.Background(), cfg, &progress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(progress.String(), "train_mae") {
+		t.Errorf("progress does not name the MAE loss:\n%s", progress.String())
+	}
+
+	v := m.Training.Validation
+	if v.MAEPercent[5] > 0.7*v.LastValueMAE[5] || !(v.NormMAE > 0) {
+		t.Errorf("MAE at h6 %.2f, last value %.2f, normalised MAE %g: the model did not learn the cycle",
+			v.MAEPercent[5], v.LastValueMAE[5], v.NormMAE)
+	}
+
+	back, err := ReadModel(bytes.NewReader(encodeModel(t, m)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Norm.Kind != "window_scaled_delta" || back.Training.Loss != LossMAE {
+		t.Fatalf("round trip: normalisation %q loss %q", back.Norm.Kind, back.Training.Loss)
+	}
+
+	windows := [][]float64{cfg.Series[0][100:124], cfg.Series[0][500:524], make([]float64, InputSize)}
+	want := gorgoniaForward(t, back, windows)
+	out := make([]float64, 6)
+	for i, w := range windows {
+		back.Predict(w, out)
+		for h := range out {
+			if d := math.Abs(out[h] - want[i][h]); !(d <= 1e-4) {
+				t.Fatalf("window %d h%d: pure Go %.6f, gorgonia %.6f", i, h+1, out[h], want[i][h])
+			}
+		}
+	}
+}
+
+func TestWindowScaleIsMeanStepChangeWithFloor(t *testing.T) {
+	n := Normalisation{Kind: "window_scaled_delta", DeltaScale: 0.05, LevelScale: 100}
+	w := make([]float64, InputSize)
+	for i := range w {
+		w[i] = float64(i % 2 * 3) // 0 3 0 3 ...: every step changes by 3
+	}
+	if got := n.scale(w); got != 3 {
+		t.Errorf("scale %g, want 3", got)
+	}
+	if got := n.scale(make([]float64, InputSize)); got != 0.05 {
+		t.Errorf("flat window scale %g, want the 0.05 floor", got)
+	}
+	if got := defaultNormalisation().scale(w); got != 10 {
+		t.Errorf("last_value_delta scale %g, want its fixed 10", got)
 	}
 }
