@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -45,13 +43,7 @@ func TestPipelineSurvivesHostileInput(t *testing.T) {
 	defer cancel()
 
 	cfg := testConfig(t, brokers)
-	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- a.Run(runCtx) }()
+	a, stop, done := startPipelineWatched(t, ctx, cfg)
 
 	pub, err := kafka.NewPublisher(kafka.PublisherConfig{Config: kafka.Config{Brokers: brokers}}, nil, nil)
 	if err != nil {
@@ -93,9 +85,6 @@ func TestPipelineSurvivesHostileInput(t *testing.T) {
 	r.checkDeadLetters(ctx, brokers)
 
 	stop()
-	if err := <-done; err != nil {
-		t.Fatalf("run: %v", err)
-	}
 }
 
 // TestInvalidUTF8HostsAreNotMergedIntoOneWindow pins what becomes of two
@@ -112,13 +101,7 @@ func TestInvalidUTF8HostsAreNotMergedIntoOneWindow(t *testing.T) {
 	defer cancel()
 
 	cfg := testConfig(t, brokers)
-	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- a.Run(runCtx) }()
+	a, stop := startPipeline(t, ctx, cfg)
 
 	pub, err := kafka.NewPublisher(kafka.PublisherConfig{Config: kafka.Config{Brokers: brokers}}, nil, nil)
 	if err != nil {
@@ -151,9 +134,6 @@ func TestInvalidUTF8HostsAreNotMergedIntoOneWindow(t *testing.T) {
 	r.checkStore(a)
 
 	stop()
-	if err := <-done; err != nil {
-		t.Fatalf("run: %v", err)
-	}
 }
 
 // hostileNames sends series of hosts and groups whose names stress every
@@ -429,13 +409,7 @@ func TestOneFutureSampleDoesNotBlackholeItsHost(t *testing.T) {
 	defer cancel()
 
 	cfg := testConfig(t, brokers)
-	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- a.Run(runCtx) }()
+	a, stop := startPipeline(t, ctx, cfg)
 
 	pub, err := kafka.NewPublisher(kafka.PublisherConfig{Config: kafka.Config{Brokers: brokers}}, nil, nil)
 	if err != nil {
@@ -476,7 +450,4 @@ func TestOneFutureSampleDoesNotBlackholeItsHost(t *testing.T) {
 	}
 
 	stop()
-	if err := <-done; err != nil {
-		t.Fatalf("run: %v", err)
-	}
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -44,13 +42,7 @@ func TestPipelineEndToEndOnRealTrace(t *testing.T) {
 	defer cancel()
 
 	cfg := testConfig(t, brokers)
-	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- a.Run(runCtx) }()
+	a, stop := startPipeline(t, ctx, cfg)
 
 	pub, err := kafka.NewPublisher(kafka.PublisherConfig{Config: kafka.Config{Brokers: brokers}}, nil, nil)
 	if err != nil {
@@ -112,9 +104,6 @@ func TestPipelineEndToEndOnRealTrace(t *testing.T) {
 	checkDeadLettersFrom(t, ctx, brokers, cfg.Topics, bad)
 
 	stop()
-	if err := <-done; err != nil {
-		t.Fatalf("run: %v", err)
-	}
 }
 
 // testConfig isolates one run: its own topics, group and database folder.

@@ -2,11 +2,12 @@ package trace
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scalora/scalora/schemas/trace/tracetest"
 )
 
 const bbHeader = "Timestamp [ms];\tCPU cores;\tCPU capacity provisioned [MHZ];\tCPU usage [MHZ];\tCPU usage [%];\tMemory usage [KB]\n"
@@ -104,33 +105,8 @@ func FuzzReadBitbrains(f *testing.F) {
 	})
 }
 
-// sharedData returns ../shared/data relative to the repository root, or
-// skips the test when it is missing.
-func sharedData(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	data := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(data); err != nil {
-		t.Skipf("real traces not found at ../shared/data from the repository root: %v", err)
-	}
-	return data
-}
-
 func TestReadAnyRealBitbrainsAndNAB(t *testing.T) {
-	data := sharedData(t)
+	data := tracetest.SharedData(t)
 
 	bb, err := ReadAny(filepath.Join(data, "bitbrains_rnd", "2013-7", "185.csv"))
 	if err != nil {
