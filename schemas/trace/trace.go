@@ -2,8 +2,10 @@
 // upload and the real traces the demo, training and tests replay.
 //
 // It reads NAB-style CSV (a header, then "YYYY-MM-DD HH:MM:SS,value" rows in
-// UTC, CPU in percent). Other export shapes (CloudWatch, Prometheus,
-// Bitbrains, ...) are not read yet.
+// UTC, CPU in percent), Bitbrains traces, CloudWatch CSV and JSON
+// (get-metric-statistics, get-metric-data), Prometheus query_range,
+// Datadog query and GCP timeSeries.list JSON, and a generic CSV whose
+// columns are named by Options; ReadAnyAll detects which.
 package trace
 
 import (
