@@ -195,7 +195,7 @@ ORDER BY savings_usd DESC`}},
 			},
 			{
 				Title:       "Missed opportunities",
-				Description: "Periods a group ran instances it could have removed, most expensive first. The pipeline does not fill this table yet (see schemas/sql/0008_missed_opportunities.sql).",
+				Description: "Periods a group ran instances it could have removed, most expensive first: intervals of at least the scale-in stabilisation window, written by the pipeline (stages/opportunity) when each ends.",
 				Kind:        Table, Width: 24, Height: 8,
 				Targets: []Target{{RefID: "A", Format: FormatTable,
 					Columns: []string{"group", "start", "end", "removable", "instance_hours", "dollars", "reason"},

@@ -106,3 +106,27 @@ type Cost struct {
 	// Savings is StaticCost - DecidedCost (negative when Scalora adds capacity).
 	Savings float64 `json:"savings"`
 }
+
+// Opportunity is a missed scale-down: an interval in which a group ran more
+// instances than its demand needed, for at least its scale-in
+// stabilisation window, and Scalora did not remove them (a preview-mode
+// recommendation nobody applied, a scale-in held back by stabilisation or
+// the step limit, a floor set too high).
+// Natural key: (Group, Start).
+type Opportunity struct {
+	Group string `json:"group"`
+	// Start is the start of the interval's first step; End the end of its
+	// last step (exclusive).
+	Start        time.Time `json:"start"`
+	End          time.Time `json:"end"`
+	Provider     string    `json:"provider"`
+	InstanceType string    `json:"instance_type"`
+	// Removable is how many instances could have been stopped for the
+	// whole interval: the smallest excess (running − needed) of its steps.
+	Removable int `json:"removable"`
+	// InstanceHours is Removable × the interval's length in hours; Dollars
+	// what those hours cost at the group's price.
+	InstanceHours float64 `json:"instance_hours"`
+	Dollars       float64 `json:"dollars"`
+	Reason        string  `json:"reason"`
+}

@@ -17,11 +17,14 @@ type Batch struct {
 	Anomalies []schemas.Anomaly
 	Decisions []schemas.Decision
 	Costs     []schemas.Cost
+	// Opportunities are missed scale-downs (table missed_opportunities).
+	Opportunities []schemas.Opportunity
 }
 
 // Len is the number of rows in b.
 func (b *Batch) Len() int {
-	return len(b.Steps) + len(b.Forecasts) + len(b.Anomalies) + len(b.Decisions) + len(b.Costs)
+	return len(b.Steps) + len(b.Forecasts) + len(b.Anomalies) + len(b.Decisions) + len(b.Costs) +
+		len(b.Opportunities)
 }
 
 // Reset empties b, keeping its capacity.
@@ -31,6 +34,7 @@ func (b *Batch) Reset() {
 	b.Anomalies = b.Anomalies[:0]
 	b.Decisions = b.Decisions[:0]
 	b.Costs = b.Costs[:0]
+	b.Opportunities = b.Opportunities[:0]
 }
 
 // Result is the answer to a query: column names and rows in column order.

@@ -53,7 +53,16 @@ func (b *Batch) Validate() error {
 			return fmt.Errorf("costs[%d]: %w", i, err)
 		}
 	}
+	for i, r := range b.Opportunities {
+		if err := checkOpportunity(r); err != nil {
+			return fmt.Errorf("opportunities[%d]: %w", i, err)
+		}
+	}
 	return nil
+}
+
+func checkOpportunity(r schemas.Opportunity) error {
+	return errors.Join(checkRow(r.Start, r.InstanceHours, r.Dollars), checkRow(r.End), checkInt32(r.Removable))
 }
 
 func checkRow(ts time.Time, floats ...float64) error {
@@ -112,6 +121,9 @@ func (b *Batch) DropInvalid() (int, error) {
 	b.Costs = filter(b.Costs, func(r schemas.Cost) bool {
 		return keep(errors.Join(checkRow(r.Time, r.PricePerHour, r.StaticCost, r.DecidedCost, r.Savings),
 			checkInt32(r.StaticInstances, r.DecidedInstances)))
+	})
+	b.Opportunities = filter(b.Opportunities, func(r schemas.Opportunity) bool {
+		return keep(checkOpportunity(r))
 	})
 	return n, first
 }

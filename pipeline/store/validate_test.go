@@ -22,6 +22,9 @@ func TestValidateNamesTheBadRow(t *testing.T) {
 		{Batch{Anomalies: []schemas.Anomaly{{Time: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}}}, "anomalies[0]: ts"},
 		{Batch{Decisions: []schemas.Decision{{Time: now, Target: math.MaxInt32 + 1}}}, "decisions[0]: value"},
 		{Batch{Costs: []schemas.Cost{{Time: now, Savings: math.Inf(-1)}}}, "costs[0]: non-finite"},
+		{Batch{Opportunities: []schemas.Opportunity{{Start: now, End: now, Dollars: 1}}}, ""},
+		{Batch{Opportunities: []schemas.Opportunity{{Start: now}}}, "opportunities[0]: ts"},
+		{Batch{Opportunities: []schemas.Opportunity{{Start: now, End: now, Dollars: math.NaN()}}}, "opportunities[0]: non-finite"},
 	}
 	for i, c := range cases {
 		err := c.b.Validate()
@@ -43,14 +46,19 @@ func TestDropInvalidKeepsTheValidRowsInOrder(t *testing.T) {
 			{Host: "c", Time: ok, CPU: 3},
 		},
 		Anomalies: []schemas.Anomaly{{Host: "a", Time: ok, Score: math.NaN()}},
+		Opportunities: []schemas.Opportunity{
+			{Group: "a", Start: ok, End: ok.Add(time.Hour)},
+			{Group: "b", Start: ok, End: ok, Removable: math.MaxInt32 + 1},
+		},
 	}
 
 	n, err := b.DropInvalid()
-	if n != 2 || err == nil {
-		t.Fatalf("dropped %d (err %v), want 2 with the first reason", n, err)
+	if n != 3 || err == nil {
+		t.Fatalf("dropped %d (err %v), want 3 with the first reason", n, err)
 	}
-	if len(b.Steps) != 2 || b.Steps[0].Host != "a" || b.Steps[1].Host != "c" || len(b.Anomalies) != 0 {
-		t.Fatalf("kept %+v and %+v", b.Steps, b.Anomalies)
+	if len(b.Steps) != 2 || b.Steps[0].Host != "a" || b.Steps[1].Host != "c" || len(b.Anomalies) != 0 ||
+		len(b.Opportunities) != 1 || b.Opportunities[0].Group != "a" {
+		t.Fatalf("kept %+v, %+v and %+v", b.Steps, b.Anomalies, b.Opportunities)
 	}
 	if err := b.Validate(); err != nil {
 		t.Fatalf("what DropInvalid keeps must validate: %v", err)

@@ -24,6 +24,7 @@ const (
 	decisionColumns = "group, ts, action, current, target, demand_now, forecast_peak, horizon_steps, model, mode, reason"
 	costColumns     = "group, ts, provider, region, instance_type, price_per_hour, step_seconds, " +
 		"static_instances, decided_instances, static_cost, decided_cost, savings"
+	opportunityColumns = "group, start, end, provider, instance_type, removable, instance_hours, dollars, reason"
 )
 
 // appendHeader appends the INSERT statement that precedes the rows.
@@ -144,6 +145,25 @@ func appendCosts(buf []byte, rows []schemas.Cost) []byte {
 	return buf
 }
 
+func appendOpportunities(buf []byte, rows []schemas.Opportunity) []byte {
+	for i := range rows {
+		r := &rows[i]
+
+		buf = append(buf, '[')
+		buf = appendString(buf, r.Group)
+		buf = appendTime(append(buf, ','), r.Start)
+		buf = appendTime(append(buf, ','), r.End)
+		buf = appendString(append(buf, ','), r.Provider)
+		buf = appendString(append(buf, ','), r.InstanceType)
+		buf = strconv.AppendInt(append(buf, ','), int64(r.Removable), 10)
+		buf = appendFloat(append(buf, ','), r.InstanceHours)
+		buf = appendFloat(append(buf, ','), r.Dollars)
+		buf = appendString(append(buf, ','), r.Reason)
+		buf = append(buf, "]\n"...)
+	}
+	return buf
+}
+
 // appendTime writes t in UTC with millisecond precision (the columns'
 // precision); finer digits are truncated.
 func appendTime(buf []byte, t time.Time) []byte {
@@ -187,7 +207,7 @@ func appendString(buf []byte, s string) []byte {
 }
 
 // tables are the tables a Write inserts into, in order.
-var tables = [...]string{"steps", "forecasts", "anomalies", "decisions", "costs"}
+var tables = [...]string{"steps", "forecasts", "anomalies", "decisions", "costs", "missed_opportunities"}
 
 // encodeBatch appends one INSERT statement per non-empty table of b to buf
 // and returns buf and the statements (sub-slices of buf; nil for empty
@@ -208,5 +228,8 @@ func encodeBatch(buf []byte, qdb string, b *store.Batch) ([]byte, [len(tables)][
 	add(2, len(b.Anomalies), anomalyColumns, func(p []byte) []byte { return appendAnomalies(p, b.Anomalies) })
 	add(3, len(b.Decisions), decisionColumns, func(p []byte) []byte { return appendDecisions(p, b.Decisions) })
 	add(4, len(b.Costs), costColumns, func(p []byte) []byte { return appendCosts(p, b.Costs) })
+	add(5, len(b.Opportunities), opportunityColumns, func(p []byte) []byte {
+		return appendOpportunities(p, b.Opportunities)
+	})
 	return buf, out
 }

@@ -78,6 +78,15 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 			}
 			return nil
 		}},
+		{"missed_opportunities", "group, start, end, provider, instance_type, removable, instance_hours, dollars, reason", len(b.Opportunities), func(bt driver.Batch) error {
+			for _, r := range b.Opportunities {
+				if err := bt.Append(r.Group, r.Start, r.End, r.Provider, r.InstanceType, int32(r.Removable),
+					r.InstanceHours, r.Dollars, r.Reason); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 	}
 
 	for _, in := range inserts {

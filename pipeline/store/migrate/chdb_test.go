@@ -61,7 +61,7 @@ func TestMigrationsOnCHDB(t *testing.T) {
 		}
 		want := "anomalies costs costs_daily costs_hourly decisions forecast_accuracy forecast_error_by_host " +
 			"forecast_errors forecasts missed_opportunities missed_opportunities_ranked savings_by_group " +
-			"schema_migrations steps steps_daily steps_hourly"
+			"schema_migrations steps steps_daily steps_daily_store steps_hourly steps_hourly_store"
 		if got := strings.Join(names, " "); got != want {
 			t.Errorf("tables:\n got %s\nwant %s", got, want)
 		}
@@ -175,4 +175,37 @@ func scalar(t *testing.T, s *chdbstore.Store, q string) string {
 		t.Fatalf("%s: got %v", q, res.Rows)
 	}
 	return fmt.Sprint(res.Rows[0][0])
+}
+
+func TestEnsureStepsTTLAltersOnlyWhenItDiffers(t *testing.T) {
+	s := openCHDB(t, "ensure")
+	ctx := context.Background()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	ttl, ok, err := migrate.StepsTTL(ctx, s.MigrationEngine(), "ensure")
+	if err != nil || !ok || ttl != migrate.DefaultStepsTTL {
+		t.Fatalf("fresh table: ttl %s, ok %v, err %v; want %s", ttl, ok, err, migrate.DefaultStepsTTL)
+	}
+
+	changed, err := migrate.EnsureStoreStepsTTL(ctx, s, "ensure", migrate.DefaultStepsTTL)
+	if err != nil || changed {
+		t.Fatalf("default ttl: changed %v, err %v; want no change", changed, err)
+	}
+
+	// 30 days and 5 hours is rounded down to 30 days; asking again is a no-op.
+	for i, want := range []bool{true, false} {
+		changed, err = migrate.EnsureStoreStepsTTL(ctx, s, "ensure", 30*24*time.Hour+5*time.Hour)
+		if err != nil || changed != want {
+			t.Fatalf("call %d: changed %v, err %v; want %v", i, changed, err, want)
+		}
+	}
+	if ttl, _, _ := migrate.StepsTTL(ctx, s.MigrationEngine(), "ensure"); ttl != 30*24*time.Hour {
+		t.Errorf("ttl %s after ensure, want 720h", ttl)
+	}
+
+	if _, err := migrate.EnsureStoreStepsTTL(ctx, s, "ensure", time.Hour); err == nil {
+		t.Error("a ttl under a day was accepted")
+	}
 }

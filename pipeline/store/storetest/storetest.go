@@ -32,6 +32,7 @@ func Run(t *testing.T, open func() store.Store) {
 		{"QueryReturnsTypedColumnsInOrder", testQueryTypes},
 		{"ForecastHasOneRowPerHorizon", testForecastRows},
 		{"SavingsViewCountsReplayedStepsOnce", testSavingsView},
+		{"ReplayedOpportunityReplacesEarlierRow", testOpportunities},
 		{"HostileStringsRoundTrip", testHostileStrings},
 		{"EmptyBatchIsNoOp", testEmptyBatch},
 		{"ConcurrentWrites", testConcurrentWrites},
@@ -102,6 +103,11 @@ func sampleBatch() *store.Batch {
 				StaticCost: 0.032, DecidedCost: 0.024, Savings: 0.008,
 			})
 		}
+		b.Opportunities = append(b.Opportunities, schemas.Opportunity{
+			Group: g, Start: base, End: base.Add(20 * time.Minute), Provider: "aws",
+			InstanceType: "m5.large", Removable: 1, InstanceHours: 1.0 / 3, Dollars: 0.032,
+			Reason: "preview mode: recommendations not applied",
+		})
 	}
 	return b
 }
@@ -129,6 +135,7 @@ func testWriteTwice(t *testing.T, s store.Store) {
 
 	want := map[string]uint64{
 		"steps": 12, "forecasts": 12 * 12, "anomalies": 12, "decisions": 8, "costs": 8,
+		"missed_opportunities": 2,
 	}
 	for table, n := range want {
 		if got := count(t, s, "SELECT count() FROM "+table+" FINAL"); got != n {
