@@ -94,6 +94,7 @@ func TestComposeScaloraConfigIsMountedAndValid(t *testing.T) {
 	if src == "" {
 		t.Fatalf("scalora runs with --config %q, which no volume mounts", cfgPath)
 	}
+	t.Setenv("SCALORA_API_KEYS", "change-me") // docker-compose.yml's default for the scalora service
 	cfg, err := app.Load(src)
 	if err != nil {
 		t.Fatalf("the mounted config does not load: %v", err)

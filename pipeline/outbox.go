@@ -240,6 +240,7 @@ func appendBatch(dst, src *store.Batch) {
 	dst.Anomalies = append(dst.Anomalies, src.Anomalies...)
 	dst.Decisions = append(dst.Decisions, src.Decisions...)
 	dst.Costs = append(dst.Costs, src.Costs...)
+	dst.Opportunities = append(dst.Opportunities, src.Opportunities...)
 }
 
 // encodeAll turns records into messages keyed for Kafka. keyAndID returns

@@ -17,11 +17,12 @@ import (
 
 // Stages is the chain a Processor runs, in order.
 type Stages struct {
-	Window   Windower
-	Forecast Forecaster
-	Anomaly  Scorer
-	Decision Decider
-	Cost     Coster
+	Window      Windower
+	Forecast    Forecaster
+	Anomaly     Scorer
+	Decision    Decider
+	Cost        Coster
+	Opportunity OpportunityFinder
 }
 
 // Processor runs the stage chain on one sample at a time.
@@ -43,7 +44,7 @@ type Processor struct {
 // nil (no metrics).
 func NewProcessor(stages Stages, live *Live, reg prometheus.Registerer) (*Processor, error) {
 	if stages.Window == nil || stages.Forecast == nil || stages.Anomaly == nil ||
-		stages.Decision == nil || stages.Cost == nil {
+		stages.Decision == nil || stages.Cost == nil || stages.Opportunity == nil {
 		return nil, fmt.Errorf("new processor: every stage is required")
 	}
 	return &Processor{stages: stages, live: live, metrics: newMetrics(reg)}, nil
@@ -115,6 +116,7 @@ func (p *Processor) decide(decisions []schemas.Decision, out *store.Batch) error
 
 		out.Decisions = append(out.Decisions, d)
 		out.Costs = append(out.Costs, cost)
+		out.Opportunities = append(out.Opportunities, p.stages.Opportunity.Observe(d, cost)...)
 		p.live.observeGroup(d, cost)
 	}
 	return nil
@@ -133,5 +135,9 @@ func (p *Processor) Flush(out *store.Batch) error {
 	start := time.Now()
 	decisions := p.stages.Decision.Flush()
 	p.metrics.observe(stageDecision, start, len(decisions), nil)
-	return p.decide(decisions, out)
+	if err := p.decide(decisions, out); err != nil {
+		return err
+	}
+	out.Opportunities = append(out.Opportunities, p.stages.Opportunity.Flush()...)
+	return nil
 }

@@ -43,3 +43,11 @@ type Decider interface {
 type Coster interface {
 	Cost(d schemas.Decision) (schemas.Cost, error)
 }
+
+// OpportunityFinder turns priced decisions into missed scale-down
+// opportunities, each returned once its interval has ended.
+type OpportunityFinder interface {
+	Observe(d schemas.Decision, c schemas.Cost) []schemas.Opportunity
+	// Flush ends every open interval (end of a replay).
+	Flush() []schemas.Opportunity
+}

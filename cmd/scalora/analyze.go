@@ -14,6 +14,7 @@ import (
 	"github.com/scalora/scalora/stages/decision"
 	"github.com/scalora/scalora/stages/forecast"
 	"github.com/scalora/scalora/stages/simulate"
+	"github.com/scalora/scalora/stages/simulate/report"
 )
 
 // analyzeRows caps each list of the text output; the JSON has everything.
@@ -28,6 +29,7 @@ type analyzeOptions struct {
 	step         time.Duration
 	model        string
 	format       string
+	out          string
 }
 
 // newAnalyzeCmd returns "scalora analyze": a trace file through the
@@ -35,7 +37,7 @@ type analyzeOptions struct {
 func newAnalyzeCmd() *cobra.Command {
 	var o analyzeOptions
 	cmd := &cobra.Command{
-		Use:   "analyze FILE [--provider P --instance-type T | --cost-per-hour X] [--region R] [--instances N] [--format text|json]",
+		Use:   "analyze FILE [--provider P --instance-type T | --cost-per-hour X] [--region R] [--instances N] [--format text|json|html] [--out FILE]",
 		Short: "Replay a CPU trace through the stages and compare static, reactive and predictive scaling",
 		Long: `Read a CPU trace (NAB-style CSV: "timestamp,value", CPU in percent) as the
 average CPU of a group running --instances instances, and run it through the
@@ -58,7 +60,7 @@ aws us-east-1 m5.large), or --cost-per-hour. --format json prints every step;
 its fields are documented in package stages/simulate.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runAnalyze(o, args[0], cmd.OutOrStdout())
+			return analyzeToOutput(cmd, o, args[0])
 		},
 	}
 	f := cmd.Flags()
@@ -69,13 +71,14 @@ its fields are documented in package stages/simulate.`,
 	f.IntVar(&o.instances, "instances", decision.DefaultInstances, "instances the trace's CPU was measured on; the static policy's count")
 	f.DurationVar(&o.step, "step", 0, "step of the analysis (default: the file's own)")
 	f.StringVar(&o.model, "model", "", "forecast model file (default: the built-in model)")
-	f.StringVar(&o.format, "format", "text", "output format: text or json")
+	f.StringVar(&o.format, "format", "text", "output format: text, json or html (one self-contained page with charts)")
+	f.StringVar(&o.out, "out", "", "write the output to this file instead of stdout")
 	return cmd
 }
 
 func runAnalyze(o analyzeOptions, path string, out io.Writer) error {
-	if o.format != "text" && o.format != "json" {
-		return fmt.Errorf("--format %q is not one of text, json", o.format)
+	if o.format != "text" && o.format != "json" && o.format != "html" {
+		return fmt.Errorf("--format %q is not one of text, json, html", o.format)
 	}
 	if o.instances < 1 {
 		return fmt.Errorf("--instances %d must be at least 1", o.instances)
@@ -85,27 +88,18 @@ func runAnalyze(o analyzeOptions, path string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("analyze: %w", err)
 	}
-	step := o.step
-	if step == 0 {
-		if step, err = simulate.InferStep(s); err != nil {
-			return fmt.Errorf("analyze: %w", err)
-		}
-	}
-	w, err := simulate.FromSeries(s, step)
-	if err != nil {
-		return fmt.Errorf("analyze: %w", err)
-	}
-
-	cfg, err := analyzeConfig(o)
+	opts, err := analyzeConfig(o)
 	if err != nil {
 		return err
 	}
-	r, err := simulate.Run(w, cfg)
+	rep, err := simulate.Analyze(s, opts)
 	if err != nil {
 		return fmt.Errorf("analyze: %w", err)
 	}
 
-	rep := r.Report()
+	if o.format == "html" {
+		return report.RenderHTML(out, rep)
+	}
 	if o.format == "json" {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
@@ -114,20 +108,20 @@ func runAnalyze(o analyzeOptions, path string, out io.Writer) error {
 	return printAnalysis(out, &rep)
 }
 
-func analyzeConfig(o analyzeOptions) (simulate.Config, error) {
-	var cfg simulate.Config
-	cfg.Group = decision.GroupConfig{
+// analyzeConfig turns the flags into the options shared with the API.
+func analyzeConfig(o analyzeOptions) (simulate.AnalyzeOptions, error) {
+	opts := simulate.AnalyzeOptions{
 		Provider: o.provider, Region: o.region, InstanceType: o.instanceType,
-		CostPerHour: o.costPerHour, Instances: o.instances,
+		CostPerHour: o.costPerHour, Instances: o.instances, Step: o.step,
 	}
 	if o.model != "" {
 		m, err := forecast.LoadModel(o.model)
 		if err != nil {
-			return cfg, fmt.Errorf("analyze: --model: %w", err)
+			return opts, fmt.Errorf("analyze: --model: %w", err)
 		}
-		cfg.Model = m
+		opts.Model = m
 	}
-	return cfg, nil
+	return opts, nil
 }
 
 func printAnalysis(out io.Writer, r *simulate.Report) error {

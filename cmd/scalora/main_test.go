@@ -38,7 +38,7 @@ func TestVersionPrintsGoVersion(t *testing.T) {
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, c := range []string{"run", "demo", "produce", "analyze", "migrate", "report", "query", "eval", "train", "version"} {
+	for _, c := range []string{"run", "demo", "produce", "agent", "analyze", "migrate", "report", "query", "eval", "train", "version"} {
 		out, err := execute(t, context.Background(), c, "--help")
 		if err != nil || !strings.Contains(out, "Usage:") {
 			t.Errorf("%s --help: err %v, output %q", c, err, out)

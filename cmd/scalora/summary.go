@@ -33,7 +33,8 @@ ORDER BY action`
   (SELECT count() FROM %[1]s.forecasts FINAL WHERE horizon = 1) AS forecasts,
   (SELECT countIf(model != 'last_value') FROM %[1]s.forecasts FINAL WHERE horizon = 1) AS by_lstm,
   (SELECT max(horizon) FROM %[1]s.forecasts FINAL) AS horizons,
-  (SELECT countIf(anomalous) FROM %[1]s.anomalies FINAL) AS anomalies_reported`
+  (SELECT countIf(anomalous) FROM %[1]s.anomalies FINAL) AS anomalies_reported,
+  (SELECT count() FROM %[1]s.missed_opportunities FINAL) AS missed_scale_downs`
 )
 
 // printSavings prints the summary the demo ends with, read back from the

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -60,7 +59,9 @@ func runTrain(cmd *cobra.Command, o trainOptions) error {
 		return fmt.Errorf("give either --data PATH... or --bundled")
 	}
 
-	var progress io.Writer = cmd.ErrOrStderr()
+	// A redrawn bar is noise in a log file; off a terminal only the
+	// per-epoch lines are kept.
+	progress := progressWriter(cmd.ErrOrStderr())
 	var (
 		m   *forecast.Model
 		err error

@@ -164,6 +164,7 @@ func checkConfigMounted(t *testing.T, m manifests, spec corev1.PodSpec, ctr core
 	}
 
 	t.Setenv("CLICKHOUSE_PASSWORD", "from-secret")
+	t.Setenv("SCALORA_API_KEYS", "from-secret") // the Deployment's env, from Secret scalora-api
 	file := filepath.Join(t.TempDir(), "scalora.yaml")
 	if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
 		t.Fatal(err)

@@ -14,8 +14,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/scalora/scalora/pipeline"
+	"github.com/scalora/scalora/pipeline/api"
 	"github.com/scalora/scalora/pipeline/kafka"
 	"github.com/scalora/scalora/pipeline/store"
+	"github.com/scalora/scalora/pipeline/store/migrate"
+	"github.com/scalora/scalora/pipeline/store/rollup"
 	"github.com/scalora/scalora/schemas"
 )
 
@@ -46,6 +49,14 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+
+	// Group configurations written through PUT /v1/groups/{group}/config
+	// override the file's; they take effect at start (not live yet).
+	groups, err := api.LoadGroups(filepath.Join(cfg.DataDir, "groups"), cfg.Decision)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	cfg.Decision = groups
 
 	a := &App{
 		cfg: cfg, log: log, reg: prometheus.NewRegistry(),
@@ -114,6 +125,9 @@ func (a *App) openStore(ctx context.Context) error {
 	a.store = st
 	if err := st.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate store: %w", err)
+	}
+	if _, err := migrate.EnsureStoreStepsTTL(ctx, st, a.cfg.Store.Database, a.cfg.Store.StepsTTL); err != nil {
+		return fmt.Errorf("set steps ttl: %w", err)
 	}
 	if err := st.Ping(ctx); err != nil {
 		return fmt.Errorf("store: %w", err)
@@ -195,6 +209,21 @@ func (a *App) Flush(ctx context.Context) error {
 func (a *App) Run(ctx context.Context) error {
 	errc := make(chan error, 2)
 	go func() { errc <- a.router.Run(context.WithoutCancel(ctx)) }()
+
+	// The rollups are recomputed until shutdown begins; shutdown waits for
+	// the refresh in flight before closing the store.
+	rollupCtx, stopRollup := context.WithCancel(ctx)
+	rollupDone := make(chan struct{})
+	go func() {
+		defer close(rollupDone)
+		if err := rollup.Run(rollupCtx, a.store, a.cfg.Store.Database, a.cfg.Store.Rollup, a.log); err != nil {
+			a.log.Error("rollup refresh stopped", "err", err)
+		}
+	}()
+	waitRollup := func() {
+		stopRollup()
+		<-rollupDone
+	}
 	if a.http != nil {
 		go a.serveHTTP(errc)
 	}
@@ -203,6 +232,7 @@ func (a *App) Run(ctx context.Context) error {
 	case <-a.router.Running():
 		a.log.Info("pipeline running", "input", a.cfg.Topics.Samples, "brokers", a.brokers)
 	case err := <-errc:
+		waitRollup()
 		a.closeAll()
 		return fmt.Errorf("start pipeline: %w", err)
 	}
@@ -212,6 +242,7 @@ func (a *App) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	case runErr = <-errc:
 	}
+	waitRollup()
 	return errors.Join(runErr, a.shutdown())
 }
 

@@ -12,10 +12,13 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/scalora/scalora/pipeline/store/migrate"
+	"github.com/scalora/scalora/pipeline/store/rollup"
 	"github.com/scalora/scalora/stages/anomaly"
 	"github.com/scalora/scalora/stages/window"
 
 	"github.com/scalora/scalora/pipeline"
+	"github.com/scalora/scalora/pipeline/api"
 	"github.com/scalora/scalora/stages/decision"
 )
 
@@ -37,6 +40,7 @@ type Config struct {
 	Decision decision.Config       `yaml:"decision"`
 	Outbox   pipeline.OutboxConfig `yaml:"outbox"`
 	HTTP     HTTPConfig            `yaml:"http"`
+	API      api.Config            `yaml:"api"`
 	Limits   LimitsConfig          `yaml:"limits"`
 
 	// Prices is an optional price catalog file replacing the built-in one
@@ -92,6 +96,12 @@ type StoreConfig struct {
 	// Backend is "chdb" (default: the embedded ClickHouse engine) or
 	// "clickhouse" (a ClickHouse server over the native protocol).
 	Backend string `yaml:"backend"`
+	// StepsTTL is how long raw steps are kept, in whole days. Default 2160h
+	// (90 days); hourly and daily rollups are kept 2 years.
+	StepsTTL time.Duration `yaml:"steps_ttl"`
+	// Rollup is how often the stored hourly and daily rollups are
+	// recomputed from recent steps (every 5m, the last 48h by default).
+	Rollup rollup.Config `yaml:"rollup"`
 	// Database holds the tables. Default "scalora".
 	Database string `yaml:"database"`
 	// Path is chDB's data folder. Default DataDir/chdb.
@@ -133,10 +143,12 @@ type AnomalyConfig struct {
 	Seed        uint64  `yaml:"seed"`
 }
 
-// HTTPConfig is the health and metrics endpoint.
+// HTTPConfig is the health and metrics endpoint, and the API under /v1
+// (configured in the api section).
 type HTTPConfig struct {
 	// Addr to listen on. Default "127.0.0.1:8080"; empty string after
-	// defaults is not possible, use "off" to disable.
+	// defaults is not possible, use "off" to disable. Any address other
+	// than localhost needs api.keys.
 	Addr string `yaml:"addr"`
 }
 
@@ -207,6 +219,10 @@ func (c *Config) SetDefaults() {
 	if c.Store.Backend == "" {
 		c.Store.Backend = "chdb"
 	}
+	if c.Store.StepsTTL == 0 {
+		c.Store.StepsTTL = migrate.DefaultStepsTTL
+	}
+	c.Store.Rollup.SetDefaults()
 	if c.Store.Database == "" {
 		c.Store.Database = "scalora"
 	}
@@ -226,6 +242,9 @@ func (c *Config) SetDefaults() {
 	if c.HTTP.Addr == "" {
 		c.HTTP.Addr = "127.0.0.1:8080"
 	}
+	// Always, since the command may override http.addr after Load.
+	c.API.Addr = c.HTTP.Addr
+	c.API.SetDefaults()
 	if c.Limits.MaxMessageBytes == 0 {
 		c.Limits.MaxMessageBytes = 4096
 	}
@@ -263,6 +282,12 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("store.backend %q is not chdb or clickhouse", c.Store.Backend)
 	}
+	if c.Store.StepsTTL < 24*time.Hour || c.Store.StepsTTL%(24*time.Hour) != 0 {
+		return fmt.Errorf("store.steps_ttl %s must be whole days, at least 24h", c.Store.StepsTTL)
+	}
+	if err := c.Store.Rollup.Validate(); err != nil {
+		return fmt.Errorf("store.rollup: %w", err)
+	}
 	if c.Decision.Step != c.Window.Step {
 		return fmt.Errorf("decision.step (%s) must equal window.step (%s)", c.Decision.Step, c.Window.Step)
 	}
@@ -275,6 +300,11 @@ func (c Config) Validate() error {
 	if c.Limits.MaxMessageBytes < 64 || !(c.Limits.MaxCPU > 0) || math.IsInf(c.Limits.MaxCPU, 0) ||
 		c.Limits.MaxPast < 0 || c.Limits.MaxFuture < 0 {
 		return errors.New("limits: max_message_bytes must be at least 64, max_cpu a positive finite number, max_past and max_future not negative")
+	}
+	if c.HTTP.Addr != "off" {
+		if err := c.API.Validate(); err != nil {
+			return err
+		}
 	}
 	if c.ShutdownTimeout <= 0 || c.Kafka.CommitInterval <= 0 {
 		return errors.New("shutdown_timeout and kafka.commit_interval must be positive")

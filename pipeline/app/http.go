@@ -6,14 +6,23 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/scalora/scalora/pipeline/api"
+	"github.com/scalora/scalora/schemas"
 )
 
 // newHTTPServer serves the process endpoints: /healthz (the process is up),
-// /readyz (Kafka and the store answer) and /metrics (Prometheus). It
-// returns nil when HTTP is turned off with addr "off".
+// /readyz (Kafka and the store answer), /metrics (Prometheus), and the API
+// (/v1/..., /openapi.json; see package pipeline/api). It returns nil when
+// HTTP is turned off with addr "off".
+//
+// Reads and writes may take as long as api.request_timeout plus half a
+// minute, since an upload of api.max_upload_bytes and its analysis share
+// one request.
 func (a *App) newHTTPServer() *http.Server {
 	if a.cfg.HTTP.Addr == "off" {
 		return nil
@@ -25,14 +34,50 @@ func (a *App) newHTTPServer() *http.Server {
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{Registry: a.reg}))
+	a.mountAPI(mux)
 
+	slack := 30 * time.Second
 	return &http.Server{
 		Addr:              a.cfg.HTTP.Addr,
 		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
+		ReadTimeout:       a.cfg.API.RequestTimeout + slack,
+		WriteTimeout:      a.cfg.API.RequestTimeout + slack,
 	}
+}
+
+// mountAPI serves the API on mux. New has no way to fail here, so should
+// the API not build (a price catalog that stopped loading) /v1 answers 503
+// and the error is logged; health and metrics keep working.
+func (a *App) mountAPI(mux *http.ServeMux) {
+	srv, err := a.newAPI()
+	if err != nil {
+		a.log.Error("api unavailable", "err", err)
+		mux.HandleFunc("/v1/", func(w http.ResponseWriter, _ *http.Request) {
+			http.Error(w, "api unavailable: see the server log", http.StatusServiceUnavailable)
+		})
+		return
+	}
+	mux.Handle("/v1/", srv.Handler())
+	mux.Handle("GET /openapi.json", srv.Handler())
+}
+
+func (a *App) newAPI() (*api.Server, error) {
+	cat, err := loadCatalog(a.cfg.Prices)
+	if err != nil {
+		return nil, err
+	}
+
+	limits := schemas.DefaultLimits()
+	limits.MaxBytes, limits.MaxCPU = a.cfg.Limits.MaxMessageBytes, a.cfg.Limits.MaxCPU
+	limits.MaxPast, limits.MaxFuture = a.cfg.Limits.MaxPast, a.cfg.Limits.MaxFuture
+
+	return api.New(a.cfg.API, api.Deps{
+		Publisher: a.pub, SamplesTopic: a.cfg.Topics.Samples, Limits: limits,
+		Live: a.live, Store: a.store, Database: a.cfg.Store.Database,
+		Catalog: cat, Groups: a.cfg.Decision, GroupsDir: filepath.Join(a.cfg.DataDir, "groups"),
+		Log: a.log,
+	})
 }
 
 func (a *App) ready(w http.ResponseWriter, r *http.Request) {

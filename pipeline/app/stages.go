@@ -11,6 +11,7 @@ import (
 	"github.com/scalora/scalora/stages/cost"
 	"github.com/scalora/scalora/stages/decision"
 	"github.com/scalora/scalora/stages/forecast"
+	"github.com/scalora/scalora/stages/opportunity"
 	"github.com/scalora/scalora/stages/window"
 )
 
@@ -43,8 +44,12 @@ func buildStages(c Config, log *slog.Logger) (pipeline.Stages, error) {
 	if err != nil {
 		return s, err
 	}
+	op, err := opportunity.New(c.Decision)
+	if err != nil {
+		return s, fmt.Errorf("opportunity stage: %w", err)
+	}
 
-	return pipeline.Stages{Window: w, Forecast: f, Anomaly: a, Decision: d, Cost: co}, nil
+	return pipeline.Stages{Window: w, Forecast: f, Anomaly: a, Decision: d, Cost: co, Opportunity: op}, nil
 }
 
 func loadModel(path string) (*forecast.Model, error) {

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/scalora/scalora/schemas/trace"
+	"github.com/scalora/scalora/stages/cost"
+)
+
+// errNoFile is returned for a multipart upload without a "file" part.
+var errNoFile = errors.New(`multipart upload has no "file" part`)
+
+// readUpload parses the trace of a multipart field "file", or else of the
+// raw body, as it streams in: nothing but the parsed points is held, and
+// the read stops at limit bytes with an *http.MaxBytesError. The series
+// is named after the uploaded file ("upload" without a name), as the
+// command names it after its path.
+func readUpload(w http.ResponseWriter, r *http.Request, limit int64) (*trace.Series, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+
+	var body io.Reader = r.Body
+	name := r.URL.Query().Get("name")
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		mr, err := r.MultipartReader()
+		if err != nil {
+			return nil, fmt.Errorf("multipart: %w", err)
+		}
+		for {
+			part, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				return nil, errNoFile
+			} else if err != nil {
+				return nil, fmt.Errorf("multipart: %w", err)
+			}
+			if part.FormName() == "file" {
+				body = part
+				if fn := part.FileName(); fn != "" && name == "" {
+					name = fn
+				}
+				break
+			}
+		}
+	}
+
+	s, err := readTrace(body)
+	if err != nil {
+		return nil, err
+	}
+	s.Name = traceName(name)
+	return s, nil
+}
+
+// readTrace detects the format from the first non-blank line, as
+// trace.ReadAny does for a file, and parses the rest as it streams.
+func readTrace(r io.Reader) (*trace.Series, error) {
+	return parseTrace(&errMemo{r: r})
+}
+
+// errMemo remembers a read error, so that the body's size limit wins
+// over the parse error of the truncated last line that it causes (a
+// scanner parses what it holds before reporting the read error).
+type errMemo struct {
+	r   io.Reader
+	err error
+}
+
+func (m *errMemo) Read(p []byte) (int, error) {
+	n, err := m.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		m.err = err
+	}
+	return n, err
+}
+
+func parseTrace(m *errMemo) (*trace.Series, error) {
+	s, err := parseFormat(m)
+	if tooLarge(m.err) {
+		return nil, m.err
+	}
+	return s, err
+}
+
+func parseFormat(r io.Reader) (*trace.Series, error) {
+	all, err := trace.ReadAnyAll(r, "upload", trace.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if len(all) != 1 {
+		return nil, fmt.Errorf("%w: the upload holds %d series; analyze one at a time", trace.ErrMultipleSeries, len(all))
+	}
+	return all[0], nil
+}
+
+// traceName is the file's base name without ".csv", as the command names
+// a trace.
+func traceName(fn string) string {
+	if fn == "" {
+		return "upload"
+	}
+	return strings.TrimSuffix(path.Base(strings.ReplaceAll(fn, `\`, "/")), ".csv")
+}
+
+func isPriceError(err error) bool {
+	return errors.Is(err, cost.ErrUnknownRegion) || errors.Is(err, cost.ErrUnknownInstanceType)
+}
