@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -133,39 +132,8 @@ func parseReportTime(flag, v string) (time.Time, error) {
 	return t, nil
 }
 
-// savingsSQL builds the report's query. Times are written as epoch
-// milliseconds and the group as an escaped literal, so no flag value can
-// change the statement's shape.
-func savingsSQL(db string, from, to time.Time, group string) string {
-	var where []string
-	if !from.IsZero() {
-		where = append(where, fmt.Sprintf("ts >= fromUnixTimestamp64Milli(%d, 'UTC')", from.UnixMilli()))
-	}
-	if !to.IsZero() {
-		where = append(where, fmt.Sprintf("ts < fromUnixTimestamp64Milli(%d, 'UTC')", to.UnixMilli()))
-	}
-	if group != "" {
-		where = append(where, "group = "+quoteString(group))
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = "WHERE " + strings.Join(where, " AND ") + "\n"
-	}
-
-	return `SELECT group, provider, instance_type, count() AS steps,
-       sum(static_cost) AS static_usd, sum(decided_cost) AS decided_usd, sum(savings) AS savings_usd
-FROM ` + ddl.QuoteIdent(db) + `.costs FINAL
-` + cond + `GROUP BY group, provider, instance_type
-ORDER BY group, provider, instance_type`
-}
-
-// quoteString writes s as a ClickHouse string literal.
-func quoteString(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
-}
-
 func querySavings(ctx context.Context, s store.Store, db string, from, to time.Time, group string) ([]savingsRow, error) {
-	res, err := s.Query(ctx, savingsSQL(db, from, to, group))
+	res, err := s.Query(ctx, ddl.SavingsSQL(db, from, to, group))
 	if err != nil {
 		return nil, fmt.Errorf("savings report: %w", err)
 	}

@@ -3,7 +3,6 @@ package api
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	ddl "github.com/scalora/scalora/schemas/sql"
@@ -31,40 +30,6 @@ type SavingsReport struct {
 	Total SavingsRow   `json:"total"`
 }
 
-// SavingsSQL builds the savings report's query over db's costs table,
-// read with FINAL so that steps replayed after a crash count once. Times
-// are written as epoch milliseconds and the group as an escaped literal,
-// so no parameter can change the statement's shape. It is the query of
-// "scalora report savings" (a copy of it for now; the command could call
-// this one).
-func SavingsSQL(db string, from, to time.Time, group string) string {
-	var where []string
-	if !from.IsZero() {
-		where = append(where, fmt.Sprintf("ts >= fromUnixTimestamp64Milli(%d, 'UTC')", from.UnixMilli()))
-	}
-	if !to.IsZero() {
-		where = append(where, fmt.Sprintf("ts < fromUnixTimestamp64Milli(%d, 'UTC')", to.UnixMilli()))
-	}
-	if group != "" {
-		where = append(where, "group = "+quoteSQL(group))
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = "WHERE " + strings.Join(where, " AND ") + "\n"
-	}
-
-	return `SELECT group, provider, instance_type, count() AS steps,
-       sum(static_cost) AS static_usd, sum(decided_cost) AS decided_usd, sum(savings) AS savings_usd
-FROM ` + ddl.QuoteIdent(db) + `.costs FINAL
-` + cond + `GROUP BY group, provider, instance_type
-ORDER BY group, provider, instance_type`
-}
-
-// quoteSQL writes s as a ClickHouse string literal.
-func quoteSQL(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
-}
-
 func (s *Server) savings(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	from, err := parseTime("from", q.Get("from"))
@@ -84,7 +49,7 @@ func (s *Server) savingsBetween(w http.ResponseWriter, r *http.Request, from, to
 		return
 	}
 
-	res, err := s.deps.Store.Query(r.Context(), SavingsSQL(s.deps.Database, from, to, group))
+	res, err := s.deps.Store.Query(r.Context(), ddl.SavingsSQL(s.deps.Database, from, to, group))
 	if err != nil {
 		s.log.Warn("savings report query failed", "err", err)
 		writeProblem(w, r, http.StatusServiceUnavailable, "unavailable", "the store did not answer the savings query")
