@@ -30,7 +30,10 @@ const ceilSlack = 1e-9
 //
 // An interval ends at the first step without an excess, at a gap in the
 // group's steps, or at Flush; it is reported when it ends if it lasted at
-// least the group's scale_in_stabilization (one step at least). An
+// least the group's scale_in_stabilization (one step at least) in preview
+// mode, and in enforce mode longer than Scalora's own scale-in takes
+// (the window plus one step per max_scale_in_step instances; see
+// minSteps). An
 // interval still open is not reported, so a process that stops without
 // Flush loses it until its input is replayed.
 //
@@ -157,8 +160,7 @@ func (d *Detector) close(out []schemas.Opportunity, group string, s *groupState,
 	s.open = false
 
 	iv := &s.iv
-	window := max(1, int(math.Ceil(float64(g.ScaleInStabilization)/float64(s.stepLen))))
-	if iv.steps < window {
+	if iv.steps < minSteps(iv, g, s.stepLen) {
 		return out
 	}
 
@@ -169,6 +171,22 @@ func (d *Detector) close(out []schemas.Opportunity, group string, s *groupState,
 		Removable: iv.removable, InstanceHours: hours, Dollars: hours * iv.price,
 		Reason: reason(iv, g),
 	})
+}
+
+// minSteps is how long an excess must last to count as missed. In
+// preview mode that is the stabilisation window: the static count could
+// have been lowered once demand stayed low that long. In enforce mode the
+// running count is Scalora's own, which by design waits the window and
+// then removes at most max_scale_in_step instances a step; an excess that
+// lasts no longer than that is the price of its damping, not a missed
+// opportunity, so only a longer one counts.
+func minSteps(iv *interval, g *decision.GroupConfig, stepLen time.Duration) int {
+	window := max(1, int(math.Ceil(float64(g.ScaleInStabilization)/float64(stepLen))))
+	if iv.mode != schemas.ModeEnforce {
+		return window
+	}
+	step := max(1, g.MaxScaleInStep)
+	return window + (iv.removable+step-1)/step + 1
 }
 
 // needed is the instances demand needs at the group's target

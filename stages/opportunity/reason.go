@@ -22,7 +22,11 @@ func reason(iv *interval, g *decision.GroupConfig) string {
 	case iv.mode == schemas.ModePreview:
 		why = "the recommendations were not applied"
 	default:
-		why = fmt.Sprintf("scale-in held back by the %s stabilisation window or the max scale-in step of %d",
+		// Longer than the damping alone explains (see minSteps): the
+		// forecast kept expecting more demand, or the demand kept
+		// rising back within the stabilisation window.
+		why = fmt.Sprintf("longer than the %s stabilisation window and the max scale-in step of %d explain: "+
+			"the forecast or short rises of demand kept the instances",
 			g.ScaleInStabilization.Round(time.Second), g.MaxScaleInStep)
 	}
 	return fmt.Sprintf("%s mode: %s; %s", iv.mode, idle, why)
