@@ -8,9 +8,9 @@
 // analyses run at most Config.MaxConcurrentAnalyses at a time; past a limit
 // the answer is 413 or 429, never a crash.
 //
-// PUT /v1/groups/{group}/config validates the configuration and writes it
-// atomically to Deps.GroupsDir/GROUP.json (DATA_DIR/groups in the process).
-// It is not applied to the running decision and cost stages yet (they take
-// their groups at construction); LoadGroups lays the written files over a
-// decision.Config for the process to start with them.
+// PUT /v1/groups/{group}/config validates and prices the configuration,
+// writes it atomically to Deps.GroupsDir/GROUP.json (DATA_DIR/groups in the
+// process) and applies it to the running stages through Deps.ApplyGroup;
+// LoadGroups lays the written files over a decision.Config when the
+// process starts again.
 package api

@@ -33,11 +33,9 @@ type GroupConfigResponse struct {
 }
 
 // groupFiles keeps the group configurations written through the API, one
-// JSON file per group in dir, over the process's own configuration.
-//
-// Not done yet: a written configuration is not applied to the running
-// decision and cost stages (they take their groups at construction), and
-// the process does not read dir at start; see LoadGroups.
+// JSON file per group in dir, over the process's own configuration. The
+// process reads them at start (LoadGroups); the handler applies a new one
+// live through Deps.ApplyGroup.
 type groupFiles struct {
 	mu   sync.Mutex // serialises writes
 	dir  string
@@ -180,6 +178,13 @@ func (s *Server) putGroupConfig(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// Refuse a group the price catalog cannot price before storing it, so
+	// that a stored configuration always applies.
+	if err := s.priceable(name, c); err != nil {
+		writeProblem(w, r, http.StatusUnprocessableEntity, "invalid-config", err.Error())
+		return
+	}
+
 	c, err := s.groups.put(name, c)
 	if errors.Is(err, decision.ErrInvalidConfig) {
 		writeProblem(w, r, http.StatusUnprocessableEntity, "invalid-config", err.Error())
@@ -190,5 +195,28 @@ func (s *Server) putGroupConfig(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("group config written", "group", name)
+
+	if s.deps.ApplyGroup != nil {
+		if err := s.deps.ApplyGroup(c); err != nil {
+			s.log.Error("stored group config not applied live", "group", name, "err", err)
+			writeProblem(w, r, http.StatusInternalServerError, "not-applied",
+				"the configuration was stored and applies at the next start, but could not be applied now: "+err.Error())
+			return
+		}
+	}
 	writeJSON(w, http.StatusOK, GroupConfigResponse{GroupConfig: c, Source: "api"})
+}
+
+// priceable checks that c, under name, can be priced: its cost_per_hour or
+// the catalog's price of its provider, region and instance type.
+func (s *Server) priceable(name string, c decision.GroupConfig) error {
+	c.Name = name
+	c.SetDefaults()
+	if c.CostPerHour > 0 || s.deps.Catalog == nil {
+		return nil
+	}
+	if _, err := s.deps.Catalog.Price(c.Provider, c.Region, c.InstanceType); err != nil {
+		return fmt.Errorf("group %s: %w", name, err)
+	}
+	return nil
 }

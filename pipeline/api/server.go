@@ -43,6 +43,9 @@ type Deps struct {
 	// GroupsDir holds the group configurations written by PUT
 	// /v1/groups/{group}/config, one JSON file per group.
 	GroupsDir string
+	// ApplyGroup, when set, applies a validated group configuration to the
+	// running stages after it is stored; nil means "at the next start".
+	ApplyGroup func(decision.GroupConfig) error
 
 	Log *slog.Logger
 }

@@ -265,3 +265,50 @@ func sharedTrace(t *testing.T, rel string) string {
 	}
 	return p
 }
+
+// A group configuration PUT over the API applies to the running pipeline:
+// the next decisions use its floor and its price, without a restart.
+func TestGroupConfigPutAppliesLive(t *testing.T) {
+	requireCHDB(t)
+	a, base, stop := startAPIApp(t, 0)
+	defer stop()
+
+	post := func(from, n int) {
+		var b strings.Builder
+		start := time.Now().Add(-2 * time.Hour).Truncate(time.Minute)
+		for i := from; i < from+n; i++ {
+			fmt.Fprintf(&b, `{"v":1,"host":"web-1","group":"web","ts":%q,"cpu":20}`+"\n",
+				start.Add(time.Duration(i)*time.Minute).Format(time.RFC3339))
+		}
+		if code, body := call(t, "POST", base+"/v1/samples", e2eKey, "", strings.NewReader(b.String())); code != 200 {
+			t.Fatalf("post samples: %d %s", code, body)
+		}
+	}
+
+	post(0, 30)
+	waitProcessed(t, a, 30)
+
+	// Unpriceable: refused before anything is stored or applied.
+	code, body := call(t, "PUT", base+"/v1/groups/web/config", e2eKey, "",
+		strings.NewReader(`{"instances":20,"min_instances":15,"instance_type":"m5.gigantic"}`))
+	if code != 422 {
+		t.Fatalf("unknown instance type: %d %s", code, body)
+	}
+
+	code, body = call(t, "PUT", base+"/v1/groups/web/config", e2eKey, "",
+		strings.NewReader(`{"instances":20,"min_instances":15,"cost_per_hour":1}`))
+	if code != 200 {
+		t.Fatalf("put config: %d %s", code, body)
+	}
+
+	post(30, 30)
+	waitProcessed(t, a, 60)
+	if err := a.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	g, ok := a.Live().Group("web")
+	if !ok || g.Decision.Target < 15 || g.Cost.PricePerHour != 1 || g.Cost.StaticInstances != 20 {
+		t.Fatalf("after the PUT the group decides with the old config: %+v", g)
+	}
+}

@@ -20,6 +20,9 @@ import (
 	"github.com/scalora/scalora/pipeline/store/migrate"
 	"github.com/scalora/scalora/pipeline/store/rollup"
 	"github.com/scalora/scalora/schemas"
+	"github.com/scalora/scalora/stages/cost"
+	"github.com/scalora/scalora/stages/decision"
+	"github.com/scalora/scalora/stages/opportunity"
 )
 
 // App is one running Scalora process: it owns every part it started and
@@ -35,6 +38,7 @@ type App struct {
 	pub      *kafka.Publisher
 	sub      *kafka.Subscriber
 	proc     *pipeline.Processor
+	stages   pipeline.Stages
 	outbox   *pipeline.Outbox
 	router   *message.Router
 	live     *pipeline.Live
@@ -51,7 +55,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 
 	// Group configurations written through PUT /v1/groups/{group}/config
-	// override the file's; they take effect at start (not live yet).
+	// override the file's: a PUT applies live and survives restarts.
 	groups, err := api.LoadGroups(filepath.Join(cfg.DataDir, "groups"), cfg.Decision)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
@@ -141,6 +145,7 @@ func (a *App) buildPipeline() error {
 	if err != nil {
 		return err
 	}
+	a.stages = stages
 	a.proc, err = pipeline.NewProcessor(stages, a.live, a.reg)
 	if err != nil {
 		return err
@@ -165,12 +170,38 @@ func (a *App) buildPipeline() error {
 		return fmt.Errorf("kafka subscriber: %w", err)
 	}
 
-	limits := schemas.DefaultLimits()
-	limits.MaxBytes, limits.MaxCPU = a.cfg.Limits.MaxMessageBytes, a.cfg.Limits.MaxCPU
-	limits.MaxPast, limits.MaxFuture = a.cfg.Limits.MaxPast, a.cfg.Limits.MaxFuture
-	h := pipeline.NewHandler(a.proc, a.outbox, limits)
+	h := pipeline.NewHandler(a.proc, a.outbox, a.limits())
 	a.router, err = pipeline.NewRouter(h, a.sub, a.pub, a.cfg.Topics, a.cfg.ShutdownTimeout, a.log)
 	return err
+}
+
+// limits are the input limits of the configuration, for Kafka input and
+// the API alike.
+func (a *App) limits() schemas.Limits {
+	l := schemas.DefaultLimits()
+	l.MaxBytes, l.MaxCPU = a.cfg.Limits.MaxMessageBytes, a.cfg.Limits.MaxCPU
+	l.MaxPast, l.MaxFuture = a.cfg.Limits.MaxPast, a.cfg.Limits.MaxFuture
+	return l
+}
+
+// applyGroup applies a group configuration changed through the API to the
+// running stages: prices first (the step that can refuse it), then the
+// decisions and the opportunity finder. Samples in flight may see the old
+// configuration for the step being processed.
+func (a *App) applyGroup(cat *cost.Catalog) func(decision.GroupConfig) error {
+	return func(g decision.GroupConfig) error {
+		if err := a.stages.Cost.(*cost.Coster).UpdateGroup(cat, g); err != nil {
+			return err
+		}
+		if err := a.stages.Decision.(*decision.Decider).UpdateGroup(g); err != nil {
+			return err
+		}
+		if err := a.stages.Opportunity.(*opportunity.Detector).UpdateGroup(g); err != nil {
+			return err
+		}
+		a.log.Info("group config applied", "group", g.Name)
+		return nil
+	}
 }
 
 // Brokers are the Kafka brokers the process uses (the embedded one's

@@ -12,7 +12,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/scalora/scalora/pipeline/api"
-	"github.com/scalora/scalora/schemas"
 )
 
 // newHTTPServer serves the process endpoints: /healthz (the process is up),
@@ -68,15 +67,12 @@ func (a *App) newAPI() (*api.Server, error) {
 		return nil, err
 	}
 
-	limits := schemas.DefaultLimits()
-	limits.MaxBytes, limits.MaxCPU = a.cfg.Limits.MaxMessageBytes, a.cfg.Limits.MaxCPU
-	limits.MaxPast, limits.MaxFuture = a.cfg.Limits.MaxPast, a.cfg.Limits.MaxFuture
-
 	return api.New(a.cfg.API, api.Deps{
-		Publisher: a.pub, SamplesTopic: a.cfg.Topics.Samples, Limits: limits,
+		Publisher: a.pub, SamplesTopic: a.cfg.Topics.Samples, Limits: a.limits(),
 		Live: a.live, Store: a.store, Database: a.cfg.Store.Database,
 		Catalog: cat, Groups: a.cfg.Decision, GroupsDir: filepath.Join(a.cfg.DataDir, "groups"),
-		Log: a.log,
+		ApplyGroup: a.applyGroup(cat),
+		Log:        a.log,
 	})
 }
 

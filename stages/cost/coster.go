@@ -21,7 +21,7 @@ type Coster struct {
 	priced map[string]groupPrice
 	def    groupPrice
 
-	mu  sync.Mutex
+	mu  sync.Mutex // guards priced (replaced by UpdateGroup) and cum
 	cum map[string]*running
 }
 
@@ -100,7 +100,9 @@ func (c *Coster) Cost(d schemas.Decision) (schemas.Cost, error) {
 	}
 
 	group := cmp.Or(d.Group, schemas.DefaultGroup)
+	c.mu.Lock() // UpdateGroup may replace priced
 	p, ok := c.priced[group]
+	c.mu.Unlock()
 	if !ok {
 		p = c.def
 	}
