@@ -127,8 +127,8 @@ func analyzeConfig(o analyzeOptions) (simulate.AnalyzeOptions, error) {
 func printAnalysis(out io.Writer, r *simulate.Report) error {
 	g := r.Group
 	step := time.Duration(r.StepSeconds) * time.Second
-	fmt.Fprintf(out, "Trace %s: %d steps of %s from %s (%d filled), model %s\n",
-		r.Trace, r.Steps, shortDur(step), r.Start.Format(time.RFC3339), r.FilledSteps, r.Model)
+	fmt.Fprintf(out, "Trace %s (read as %s): %d steps of %s from %s (%d filled), model %s\n",
+		r.Trace, r.FormatDetected, r.Steps, shortDur(step), r.Start.Format(time.RFC3339), r.FilledSteps, r.Model)
 	fmt.Fprintf(out, "Group: %d × %s (%s %s) at $%.4f/h, target %g%%, boot %s, scale-in after %s, at most %d a step\n\n",
 		g.Instances, g.InstanceType, g.Provider, g.Region, g.PricePerHour, 100*g.TargetUtilization,
 		shortDur(time.Duration(g.BootSeconds)*time.Second),

@@ -19,6 +19,7 @@ import (
 
 	"github.com/scalora/scalora/pipeline"
 	"github.com/scalora/scalora/pipeline/api"
+	"github.com/scalora/scalora/schemas/trace"
 	"github.com/scalora/scalora/stages/simulate"
 )
 
@@ -218,6 +219,9 @@ func TestCloudWatchUploadIsAnalysedOverHTTP(t *testing.T) {
 		r.Group.Instances != 4 || r.Group.Provider != "aws" || len(r.Series) != r.Steps {
 		t.Errorf("report: trace %s, step %ds, %d steps, group %+v", r.Trace, r.StepSeconds, r.Steps, r.Group)
 	}
+	if r.FormatDetected != "nab_csv" {
+		t.Errorf("format_detected %q, want nab_csv", r.FormatDetected)
+	}
 	policies := map[string]bool{}
 	for _, o := range r.Simulation {
 		policies[o.Policy] = true
@@ -310,5 +314,36 @@ func TestGroupConfigPutAppliesLive(t *testing.T) {
 	g, ok := a.Live().Group("web")
 	if !ok || g.Decision.Target < 15 || g.Cost.PricePerHour != 1 || g.Cost.StaticInstances != 20 {
 		t.Fatalf("after the PUT the group decides with the old config: %+v", g)
+	}
+}
+
+// The same readings exported the way CloudWatch's console does
+// (Timestamp,Average,Unit, newest first) are detected as such and give the
+// same analysis.
+func TestCloudWatchCSVExportIsDetectedAndAnalysed(t *testing.T) {
+	requireCHDB(t)
+	series, err := trace.ReadFile(sharedTrace(t, "nab/realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var export strings.Builder
+	export.WriteString("Timestamp,Average,Unit\n")
+	for i := len(series.Points) - 1; i >= 0; i-- {
+		p := series.Points[i]
+		fmt.Fprintf(&export, "%s,%g,Percent\n", p.Time.Format(time.RFC3339), p.CPU)
+	}
+
+	_, base, stop := startAPIApp(t, 0)
+	defer stop()
+	code, body := call(t, "POST", base+"/v1/analyze?instances=4", e2eKey, "text/csv", strings.NewReader(export.String()))
+	if code != 200 {
+		t.Fatalf("analyze: %d %.300s", code, body)
+	}
+	var r simulate.Report
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.FormatDetected != "cloudwatch_csv" || r.StepSeconds != 300 || r.Steps < 4000 {
+		t.Fatalf("format %q, step %ds, %d steps", r.FormatDetected, r.StepSeconds, r.Steps)
 	}
 }

@@ -55,5 +55,7 @@ func Analyze(s *trace.Series, o AnalyzeOptions) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	return r.Report(), nil
+	rep := r.Report()
+	rep.FormatDetected = s.Format
+	return rep, nil
 }

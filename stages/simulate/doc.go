@@ -42,6 +42,7 @@
 // instance units (instances × CPU / 100), percentages are 0-100.
 //
 //	trace            name of the trace (file name without extension)
+//	format_detected  export shape it was read as (nab_csv, cloudwatch_csv, ...)
 //	start            start of the first step
 //	step_seconds     step of the analysis
 //	steps            number of steps; filled_steps those without a reading

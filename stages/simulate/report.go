@@ -10,21 +10,24 @@ import (
 // names are stable: they are listed, with units, in the package doc, and a
 // field is only ever added, never renamed or given another meaning.
 type Report struct {
-	Trace         string             `json:"trace"`
-	Start         time.Time          `json:"start"`
-	StepSeconds   int64              `json:"step_seconds"`
-	Steps         int                `json:"steps"`
-	FilledSteps   int                `json:"filled_steps"`
-	Model         string             `json:"model"`
-	Group         GroupReport        `json:"group"`
-	Reactive      ReactiveConfig     `json:"reactive"`
-	Series        []StepReport       `json:"series"`
-	Anomalies     []schemas.Anomaly  `json:"anomalies"`
-	Decisions     []schemas.Decision `json:"decisions"`
-	Pipeline      PipelineCost       `json:"pipeline_cost"`
-	Opportunities []Opportunity      `json:"opportunities"`
-	Simulation    []Outcome          `json:"simulation"`
-	Acceptance    Acceptance         `json:"acceptance"`
+	Trace string `json:"trace"`
+	// FormatDetected names the export shape the trace was read from
+	// (trace.Series.Format, e.g. "nab_csv", "cloudwatch_csv").
+	FormatDetected string             `json:"format_detected"`
+	Start          time.Time          `json:"start"`
+	StepSeconds    int64              `json:"step_seconds"`
+	Steps          int                `json:"steps"`
+	FilledSteps    int                `json:"filled_steps"`
+	Model          string             `json:"model"`
+	Group          GroupReport        `json:"group"`
+	Reactive       ReactiveConfig     `json:"reactive"`
+	Series         []StepReport       `json:"series"`
+	Anomalies      []schemas.Anomaly  `json:"anomalies"`
+	Decisions      []schemas.Decision `json:"decisions"`
+	Pipeline       PipelineCost       `json:"pipeline_cost"`
+	Opportunities  []Opportunity      `json:"opportunities"`
+	Simulation     []Outcome          `json:"simulation"`
+	Acceptance     Acceptance         `json:"acceptance"`
 }
 
 // GroupReport is the group configuration the analysis ran with.
