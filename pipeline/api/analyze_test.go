@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scalora/scalora/schemas/trace"
+	"github.com/scalora/scalora/schemas/trace/tracetest"
 	"github.com/scalora/scalora/stages/simulate"
 )
 
@@ -52,7 +53,7 @@ func multipartBody(t *testing.T, name string, data []byte) (*bytes.Buffer, strin
 }
 
 func TestAnalyzeAnswersExactlyTheCommandsJSON(t *testing.T) {
-	path := sharedData(t, "nab/realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv")
+	path := tracetest.SharedFile(t, "nab/realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

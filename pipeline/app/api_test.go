@@ -20,6 +20,7 @@ import (
 	"github.com/scalora/scalora/pipeline"
 	"github.com/scalora/scalora/pipeline/api"
 	"github.com/scalora/scalora/schemas/trace"
+	"github.com/scalora/scalora/schemas/trace/tracetest"
 	"github.com/scalora/scalora/stages/simulate"
 )
 
@@ -196,7 +197,7 @@ func TestRefusedRequestsLeaveNothingHalfWritten(t *testing.T) {
 
 func TestCloudWatchUploadIsAnalysedOverHTTP(t *testing.T) {
 	requireCHDB(t)
-	path := sharedTrace(t, "nab/realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv")
+	path := tracetest.SharedFile(t, "nab/realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -248,26 +249,6 @@ func TestAnOpenAPIOffLocalhostRefusesToStart(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Errorf("with a key from the environment: %v", err)
 	}
-}
-
-// sharedTrace is ../shared/data/rel from the repository root, or a skip.
-func sharedTrace(t *testing.T, rel string) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = filepath.Dir(dir)
-	}
-	p := filepath.Join(dir, "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data missing (expected next to the repository): %v", err)
-	}
-	return p
 }
 
 // A group configuration PUT over the API applies to the running pipeline:
@@ -322,7 +303,7 @@ func TestGroupConfigPutAppliesLive(t *testing.T) {
 // same analysis.
 func TestCloudWatchCSVExportIsDetectedAndAnalysed(t *testing.T) {
 	requireCHDB(t)
-	series, err := trace.ReadFile(sharedTrace(t, "nab/realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv"))
+	series, err := trace.ReadFile(tracetest.SharedFile(t, "nab/realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,10 @@
 package anomaly
 
 import (
-	"path/filepath"
 	"testing"
 
+	"github.com/scalora/scalora/cmd/scalora/traces"
 	"github.com/scalora/scalora/schemas"
-	"github.com/scalora/scalora/schemas/trace"
 )
 
 // TestNABFileWithoutAnomaliesRarelyFires runs the default Detector over
@@ -14,8 +13,7 @@ import (
 // warm-up). The bound is generous on purpose: it fails a detector that
 // fires on anything, not one that sees a few of the file's small bursts.
 func TestNABFileWithoutAnomaliesRarelyFires(t *testing.T) {
-	path := filepath.Join(repoRoot(t), "cmd", "scalora", "traces", "ec2_cpu_utilization_c6585a.csv")
-	s, err := trace.ReadFile(path)
+	s, err := traces.Load("ec2_cpu_utilization_c6585a") // the copy bundled in the binary
 	if err != nil {
 		t.Fatalf("read trace: %v", err)
 	}

@@ -37,3 +37,14 @@ func SharedData(t testing.TB) string {
 	}
 	return data
 }
+
+// SharedFile returns the file rel inside SharedData, or skips t when the
+// folder or the file is missing.
+func SharedFile(t testing.TB, rel string) string {
+	t.Helper()
+	p := filepath.Join(SharedData(t), rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared trace %s not found: %v", rel, err)
+	}
+	return p
+}
