@@ -39,6 +39,7 @@ type App struct {
 	sub      *kafka.Subscriber
 	proc     *pipeline.Processor
 	stages   pipeline.Stages
+	catalog  *cost.Catalog
 	outbox   *pipeline.Outbox
 	router   *message.Router
 	live     *pipeline.Live
@@ -141,7 +142,12 @@ func (a *App) openStore(ctx context.Context) error {
 }
 
 func (a *App) buildPipeline() error {
-	stages, err := buildStages(a.cfg, a.log)
+	var err error
+	a.catalog, err = loadCatalog(a.cfg.Prices)
+	if err != nil {
+		return err
+	}
+	stages, err := buildStages(a.cfg, a.catalog, a.log)
 	if err != nil {
 		return err
 	}

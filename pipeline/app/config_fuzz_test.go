@@ -151,7 +151,11 @@ func TestLoadRejectsWhatBuildStagesRefuses(t *testing.T) {
 			if err != nil {
 				return
 			}
-			if _, berr := buildStages(c, slog.New(slog.DiscardHandler)); berr != nil {
+			cat, berr := loadCatalog(c.Prices)
+			if berr == nil {
+				_, berr = buildStages(c, cat, slog.New(slog.DiscardHandler))
+			}
+			if berr != nil {
 				t.Fatalf("Load accepted %q, which buildStages refuses: %v", yml, berr)
 			}
 			t.Fatalf("Load accepted %q", yml)

@@ -62,16 +62,11 @@ func (a *App) mountAPI(mux *http.ServeMux) {
 }
 
 func (a *App) newAPI() (*api.Server, error) {
-	cat, err := loadCatalog(a.cfg.Prices)
-	if err != nil {
-		return nil, err
-	}
-
 	return api.New(a.cfg.API, api.Deps{
 		Publisher: a.pub, SamplesTopic: a.cfg.Topics.Samples, Limits: a.limits(),
 		Live: a.live, Store: a.store, Database: a.cfg.Store.Database,
-		Catalog: cat, Groups: a.cfg.Decision, GroupsDir: filepath.Join(a.cfg.DataDir, "groups"),
-		ApplyGroup: a.applyGroup(cat),
+		Catalog: a.catalog, Groups: a.cfg.Decision, GroupsDir: filepath.Join(a.cfg.DataDir, "groups"),
+		ApplyGroup: a.applyGroup(a.catalog),
 		Log:        a.log,
 	})
 }

@@ -15,8 +15,9 @@ import (
 	"github.com/scalora/scalora/stages/window"
 )
 
-// buildStages constructs the stage chain from the configuration.
-func buildStages(c Config, log *slog.Logger) (pipeline.Stages, error) {
+// buildStages constructs the stage chain from the configuration, pricing
+// groups from cat.
+func buildStages(c Config, cat *cost.Catalog, log *slog.Logger) (pipeline.Stages, error) {
 	var s pipeline.Stages
 
 	w, err := window.New(c.windowConfig())
@@ -40,7 +41,7 @@ func buildStages(c Config, log *slog.Logger) (pipeline.Stages, error) {
 		return s, fmt.Errorf("anomaly stage: %w", err)
 	}
 
-	d, co, err := buildDecision(c)
+	d, co, err := buildDecision(c, cat)
 	if err != nil {
 		return s, err
 	}
@@ -93,16 +94,12 @@ func loadCatalog(path string) (*cost.Catalog, error) {
 
 // buildDecision constructs the decider and the coster over the same group
 // configuration, so every group the decider knows can be priced.
-func buildDecision(c Config) (*decision.Decider, *cost.Coster, error) {
+func buildDecision(c Config, cat *cost.Catalog) (*decision.Decider, *cost.Coster, error) {
 	d, err := decision.New(c.Decision)
 	if err != nil {
 		return nil, nil, fmt.Errorf("decision stage: %w", err)
 	}
 
-	cat, err := loadCatalog(c.Prices)
-	if err != nil {
-		return nil, nil, err
-	}
 	co, err := cost.New(cat, c.Decision)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cost stage: %w", err)
