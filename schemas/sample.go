@@ -96,6 +96,27 @@ func DecodeSample(payload []byte, lim Limits) (Sample, error) {
 	return s, nil
 }
 
+// sampleField returns the destination of key in s and a bit naming it, or
+// a nil destination for a key the schema does not have. A switch rather
+// than a map keeps decoding free of a per-sample allocation.
+func sampleField(s *Sample, key string) (uint8, any) {
+	switch key {
+	case "v":
+		return 1 << 0, &s.Version
+	case "host":
+		return 1 << 1, &s.Host
+	case "group":
+		return 1 << 2, &s.Group
+	case "ts":
+		return 1 << 3, &s.Time
+	case "cpu":
+		return 1 << 4, &s.CPU
+	case "cores":
+		return 1 << 5, &s.Cores
+	}
+	return 0, nil
+}
+
 // decodeStrict reads one JSON object into s field by field, so that it sees
 // every key as written.
 func decodeStrict(payload []byte, s *Sample) error {
@@ -106,25 +127,21 @@ func decodeStrict(payload []byte, s *Sample) error {
 		return fmt.Errorf("want a JSON object, found %v", tok)
 	}
 
-	fields := map[string]any{
-		"v": &s.Version, "host": &s.Host, "group": &s.Group,
-		"ts": &s.Time, "cpu": &s.CPU, "cores": &s.Cores,
-	}
-	seen := make(map[string]bool, len(fields))
+	var seen uint8 // one bit per field, in the order of sampleField
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			return err
 		}
 		key, _ := tok.(string)
-		dst, ok := fields[key]
-		if !ok {
+		bit, dst := sampleField(s, key)
+		if dst == nil {
 			return fmt.Errorf("unknown field %q", key)
 		}
-		if seen[key] {
+		if seen&bit != 0 {
 			return fmt.Errorf("field %q appears twice", key)
 		}
-		seen[key] = true
+		seen |= bit
 		if err := dec.Decode(dst); err != nil {
 			return fmt.Errorf("field %q: %w", key, err)
 		}
