@@ -56,16 +56,25 @@ func (h *Handler) Handle(msg *message.Message) error {
 		return h.reject(msg, err)
 	}
 
+	if pos, ok := kafka.PositionOf(msg); ok {
+		s.Seq, s.Partition = pos.Offset+1, pos.Partition
+	}
+
 	b := h.batches.Get().(*store.Batch)
 	defer func() {
 		b.Reset()
 		h.batches.Put(b)
 	}()
 
-	if err := h.proc.Process(s, b); err != nil {
-		return h.reject(msg, err)
-	}
-	if err := h.outbox.Add(msg.Context(), b); err != nil {
+	var rejected error
+	err = h.outbox.Produce(msg.Context(), b, func(b *store.Batch) error {
+		rejected = h.proc.Process(s, b)
+		return rejected
+	})
+	switch {
+	case rejected != nil:
+		return h.reject(msg, rejected)
+	case err != nil:
 		return fmt.Errorf("hand records to outbox: %w", err)
 	}
 	return nil

@@ -14,6 +14,8 @@ type metrics struct {
 	errors   *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	rejected *prometheus.CounterVec
+	dropped  *prometheus.CounterVec
+	restored *prometheus.CounterVec
 	samples  prometheus.Counter
 }
 
@@ -45,13 +47,21 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "scalora_samples_rejected_total",
 			Help: "Samples sent to the dead-letter topic, by reason.",
 		}, []string{"reason"}),
+		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "scalora_samples_dropped_total",
+			Help: "Samples dropped without a dead letter: replayed (already applied) or duplicate (same host and time).",
+		}, []string{"reason"}),
+		restored: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "scalora_host_states_restored_total",
+			Help: "Host window states read back from the store, by result (ok, or refused when unusable).",
+		}, []string{"result"}),
 		samples: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "scalora_samples_received_total",
 			Help: "Samples taken from the input topic, valid or not.",
 		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.records, m.errors, m.duration, m.rejected, m.samples)
+		reg.MustRegister(m.records, m.errors, m.duration, m.rejected, m.dropped, m.restored, m.samples)
 	}
 	return m
 }

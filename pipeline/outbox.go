@@ -61,6 +61,13 @@ type Outbox struct {
 	topics Topics
 	log    *slog.Logger
 
+	// gate makes taking the pending records and the hosts' states one
+	// step: Produce holds it shared while a sample is processed and its
+	// records are queued, Flush exclusively while it takes both, so a
+	// state never includes a sample whose records it does not take.
+	gate     sync.RWMutex
+	snapshot func(dst []schemas.HostState) []schemas.HostState
+
 	mu      sync.Mutex // guards pending
 	pending store.Batch
 	flushMu sync.Mutex // one write at a time, in order
@@ -110,21 +117,65 @@ func NewOutbox(
 	return o, nil
 }
 
-// Add takes a copy of b's records. It writes inline once FlushRows are
-// pending, and blocks while more than MaxPendingRows are pending and writes
-// fail, until a write succeeds or ctx ends.
-func (o *Outbox) Add(ctx context.Context, b *store.Batch) error {
-	o.mu.Lock()
-	appendBatch(&o.pending, b)
-	n := o.pending.Len()
-	o.mu.Unlock()
+// TrackStates makes every Flush take the hosts' states from snapshot (the
+// processor's SnapshotDirty) together with the pending records, and write
+// them after those records reached the store and the output topics. Call
+// it before the first Produce.
+func (o *Outbox) TrackStates(snapshot func(dst []schemas.HostState) []schemas.HostState) {
+	o.snapshot = snapshot
+}
 
-	if n < o.cfg.FlushRows {
+// Produce runs fill on an empty batch and queues what it appended. fill is
+// where a sample is processed: with TrackStates, a Flush never runs
+// between the processing and the queueing. If fill fails nothing is
+// queued and its error is returned as is.
+//
+// Before fill, Produce blocks while MaxPendingRows are pending and writes
+// fail, retrying, until a write succeeds or ctx ends: the caller stops
+// consuming (backpressure). After it, Produce writes inline once FlushRows
+// are pending; a failed write keeps its rows for the next try.
+func (o *Outbox) Produce(ctx context.Context, b *store.Batch, fill func(*store.Batch) error) error {
+	if err := o.waitRoom(ctx); err != nil {
+		return err
+	}
+
+	o.gate.RLock()
+	err := fill(b)
+	if err == nil {
+		o.mu.Lock()
+		appendBatch(&o.pending, b)
+		o.mu.Unlock()
+	}
+	o.gate.RUnlock()
+	if err != nil {
+		return err
+	}
+
+	if o.Pending() >= o.cfg.FlushRows {
+		_ = o.Flush(ctx) // kept pending on error; waitRoom holds input if it persists
+	}
+	return nil
+}
+
+// Add queues a copy of b's records, like Produce with a fill that appends
+// them.
+func (o *Outbox) Add(ctx context.Context, b *store.Batch) error {
+	return o.Produce(ctx, new(store.Batch), func(dst *store.Batch) error {
+		appendBatch(dst, b)
+		return nil
+	})
+}
+
+// waitRoom returns at once while fewer than MaxPendingRows are pending;
+// otherwise it retries Flush until one succeeds or ctx ends.
+func (o *Outbox) waitRoom(ctx context.Context) error {
+	n := o.Pending()
+	if n < o.cfg.MaxPendingRows {
 		return nil
 	}
 	err := o.Flush(ctx)
-	if err == nil || n < o.cfg.MaxPendingRows {
-		return nil // a failed write keeps its rows for the next try
+	if err == nil {
+		return nil
 	}
 
 	o.log.Warn("outbox full, holding input until the store recovers", "rows", n, "err", err)
@@ -150,10 +201,15 @@ func (o *Outbox) Flush(ctx context.Context) error {
 	o.flushMu.Lock()
 	defer o.flushMu.Unlock()
 
+	o.gate.Lock()
 	o.mu.Lock()
 	batch := o.pending
 	o.pending = store.Batch{}
 	o.mu.Unlock()
+	if o.snapshot != nil {
+		batch.States = o.snapshot(batch.States)
+	}
+	o.gate.Unlock()
 
 	// Input validation keeps such rows out; if one gets through anyway, it
 	// must not refuse every later write and stall the pipeline.
@@ -182,10 +238,27 @@ func (o *Outbox) Flush(ctx context.Context) error {
 	return nil
 }
 
+// write stores b's rows, publishes them, and only then stores b's states:
+// a state reaching the store says everything before it is out.
 func (o *Outbox) write(ctx context.Context, b *store.Batch) error {
+	states := b.States
+	b.States = nil
+	defer func() { b.States = states }()
+
 	if err := o.store.Write(ctx, b); err != nil {
 		return fmt.Errorf("write store: %w", err)
 	}
+	if err := o.publishAll(b); err != nil {
+		return err
+	}
+	if err := o.store.Write(ctx, &store.Batch{States: states}); err != nil {
+		return fmt.Errorf("write host states: %w", err)
+	}
+	return nil
+}
+
+// publishAll sends b's records to the output topics.
+func (o *Outbox) publishAll(b *store.Batch) error {
 
 	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 	var errs []error
@@ -241,6 +314,7 @@ func appendBatch(dst, src *store.Batch) {
 	dst.Decisions = append(dst.Decisions, src.Decisions...)
 	dst.Costs = append(dst.Costs, src.Costs...)
 	dst.Opportunities = append(dst.Opportunities, src.Opportunities...)
+	dst.States = append(dst.States, src.States...)
 }
 
 // encodeAll turns records into messages keyed for Kafka. keyAndID returns

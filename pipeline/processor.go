@@ -50,9 +50,17 @@ func NewProcessor(stages Stages, live *Live, reg prometheus.Registerer) (*Proces
 	return &Processor{stages: stages, live: live, metrics: newMetrics(reg)}, nil
 }
 
+// Labels of scalora_samples_dropped_total.
+const (
+	droppedReplayed  = "replayed"
+	droppedDuplicate = "duplicate"
+)
+
 // Process runs s through the chain and appends every record it produced to
 // out. A sample the windower cannot place is returned as an error wrapping
-// *schemas.SampleError, and produces nothing.
+// *schemas.SampleError, and produces nothing. A replayed or duplicate
+// sample (see Windower) produces nothing and no error: it is counted in
+// scalora_samples_dropped_total.
 func (p *Processor) Process(s schemas.Sample, out *store.Batch) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -64,6 +72,14 @@ func (p *Processor) Process(s schemas.Sample, out *store.Batch) error {
 	var err error
 	p.closed, err = p.stages.Window.Add(s, p.closed[:0])
 	p.metrics.observe(stageWindow, start, len(p.closed), err)
+	switch {
+	case errors.Is(err, window.ErrReplayed):
+		p.metrics.dropped.WithLabelValues(droppedReplayed).Inc()
+		return nil
+	case errors.Is(err, window.ErrDuplicate):
+		p.metrics.dropped.WithLabelValues(droppedDuplicate).Inc()
+		return nil
+	}
 	if errors.Is(err, window.ErrTooManyHosts) {
 		// Retrying cannot help: reject it like invalid input.
 		return &schemas.SampleError{Reason: schemas.ReasonHostLimit, Detail: err.Error()}
@@ -140,4 +156,34 @@ func (p *Processor) Flush(out *store.Batch) error {
 	}
 	out.Opportunities = append(out.Opportunities, p.stages.Opportunity.Flush()...)
 	return nil
+}
+
+// SnapshotDirty appends the window state of every host changed since the
+// last call (see window.Windower.SnapshotDirty), tagged with source.
+func (p *Processor) SnapshotDirty(source string, dst []schemas.HostState) []schemas.HostState {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stages.Window.SnapshotDirty(source, dst)
+}
+
+// Restore gives the window stage the states read back from the store. A
+// state the windower refuses (another step or size, damaged) is counted and
+// skipped: its host starts afresh. It returns how many were restored and
+// the first refusal, for the log.
+func (p *Processor) Restore(states []schemas.HostState) (restored int, firstErr error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+
+	for _, hs := range states {
+		if err := p.stages.Window.Restore(hs); err != nil {
+			p.metrics.restored.WithLabelValues("refused").Inc()
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		restored++
+		p.metrics.restored.WithLabelValues("ok").Inc()
+	}
+	return restored, firstErr
 }

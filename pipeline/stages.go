@@ -13,8 +13,16 @@ import (
 // Windower places samples on each host's step grid and returns the steps the
 // sample closed, oldest first, appended to dst. A sample it cannot place
 // (late) is an error wrapping *schemas.SampleError.
+//
+// A sample it has applied already (Seq at or below the host's) is skipped
+// with an error wrapping window.ErrReplayed, and an exact duplicate with
+// window.ErrDuplicate: both are dropped and counted, not dead-lettered.
+// SnapshotDirty and Restore carry hosts' state across restarts and
+// partition moves (see window.Windower).
 type Windower interface {
 	Add(s schemas.Sample, dst []window.Closed) ([]window.Closed, error)
+	SnapshotDirty(source string, dst []schemas.HostState) []schemas.HostState
+	Restore(hs schemas.HostState) error
 }
 
 // Forecaster predicts a host's next steps from its closed window. It always

@@ -23,6 +23,18 @@ type Sample struct {
 	Time    time.Time `json:"ts"`
 	CPU     float64   `json:"cpu"`             // percent of the host's cores
 	Cores   float64   `json:"cores,omitempty"` // optional core count
+
+	// Seq is where the sample was read in its source, counting from 1 (a
+	// Kafka offset plus one), or 0 when the source has no order. It is not
+	// part of the payload: the consumer sets it. The windower uses it to
+	// skip samples replayed after a restart that its restored state
+	// already holds, so a host must be read from one partition of one
+	// topic (messages keyed by Host).
+	Seq int64 `json:"-"`
+	// Partition is the Kafka partition the sample was read from (0 when
+	// not read from Kafka); it is kept with the host's state so that the
+	// member a partition moves to finds the state of its hosts.
+	Partition int32 `json:"-"`
 }
 
 // Limits bound what DecodeSample accepts. The zero value is not useful; start

@@ -165,12 +165,16 @@ func (a *App) buildPipeline() error {
 	if err != nil {
 		return err
 	}
+	a.outbox.TrackStates(func(dst []schemas.HostState) []schemas.HostState {
+		return a.proc.SnapshotDirty(a.cfg.Topics.Samples, dst)
+	})
 
 	a.sub, err = kafka.NewSubscriber(kafka.SubscriberConfig{
 		Config:         a.kafkaConfig(),
 		ConsumerGroup:  a.cfg.Kafka.ConsumerGroup,
 		CommitInterval: a.cfg.Kafka.CommitInterval,
 		BeforeCommit:   a.outbox.Flush,
+		OnAssigned:     a.restoreHosts,
 	}, a.log, a.reg)
 	if err != nil {
 		return fmt.Errorf("kafka subscriber: %w", err)
@@ -179,6 +183,24 @@ func (a *App) buildPipeline() error {
 	h := pipeline.NewHandler(a.proc, a.outbox, a.limits())
 	a.router, err = pipeline.NewRouter(h, a.sub, a.pub, a.cfg.Topics, a.cfg.ShutdownTimeout, a.log)
 	return err
+}
+
+// restoreHosts reads back the window state of the hosts of a partition this
+// process starts consuming, so that they forecast on their next step
+// instead of after a new full window (issue: state that survives restarts
+// and partition moves). Only the window is restored: the anomaly stage
+// refits from the host's next windows, and a group's pending decision and
+// scale-in history start afresh (see the Processor doc).
+func (a *App) restoreHosts(ctx context.Context, topic string, partition int32) error {
+	start := time.Now()
+	states, err := store.LoadStates(ctx, a.store, topic, []int32{partition})
+	if err != nil {
+		return err
+	}
+	n, refused := a.proc.Restore(states)
+	a.log.Info("host states restored", "topic", topic, "partition", partition,
+		"hosts", n, "refused", len(states)-n, "first_refusal", refused, "took", time.Since(start))
+	return nil
 }
 
 // limits are the input limits of the configuration, for Kafka input and

@@ -123,6 +123,13 @@ type WindowConfig struct {
 	Aggregate string `yaml:"aggregate"`
 	// MaxGapSteps is the longest gap filled by interpolation. Default 5.
 	MaxGapSteps int `yaml:"max_gap_steps"`
+	// AllowedLateness is how far behind a host's latest sample a sample may
+	// be and still be placed in its step; later ones go to the dead-letter
+	// topic with reason "late". A step closes (and is forecast) once the
+	// host's samples pass its end by this much. Default one step; a
+	// negative value means none (a step closes on the first sample of a
+	// later step). At most size steps.
+	AllowedLateness time.Duration `yaml:"allowed_lateness"`
 	// MaxHosts tracked by one process. Default 1,000,000.
 	MaxHosts int `yaml:"max_hosts"`
 }
@@ -233,6 +240,9 @@ func (c *Config) SetDefaults() {
 	if c.Window.Step == 0 {
 		c.Window.Step = time.Minute
 	}
+	if c.Window.AllowedLateness == 0 {
+		c.Window.AllowedLateness = c.Window.Step
+	}
 	if c.Decision.Step == 0 {
 		c.Decision.Step = c.Window.Step
 	}
@@ -329,7 +339,9 @@ func (c Config) windowConfig() window.Config {
 		Size:        c.Window.Size,
 		Aggregate:   window.Aggregate(c.Window.Aggregate),
 		MaxGapSteps: c.Window.MaxGapSteps,
-		MaxHosts:    c.Window.MaxHosts,
+		// Negative means none here; the window stage has 0 for that.
+		AllowedLateness: max(c.Window.AllowedLateness, 0),
+		MaxHosts:        c.Window.MaxHosts,
 	}
 	w.SetDefaults()
 	return w

@@ -19,7 +19,7 @@ func TestExampleConfigLoadsWithItsDocumentedDefaults(t *testing.T) {
 
 	var d Config
 	d.SetDefaults()
-	wantWindow := WindowConfig{Step: time.Minute, Size: 24, Aggregate: "mean", MaxGapSteps: 5, MaxHosts: 1_000_000}
+	wantWindow := WindowConfig{Step: time.Minute, Size: 24, Aggregate: "mean", MaxGapSteps: 5, AllowedLateness: time.Minute, MaxHosts: 1_000_000}
 	if c.Window != wantWindow {
 		t.Errorf("window %+v, want the documented defaults %+v", c.Window, wantWindow)
 	}

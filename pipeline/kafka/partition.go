@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/cenkalti/backoff/v5"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -108,6 +109,9 @@ func (w *partitionWorker) partitions() map[string][]int32 {
 func (w *partitionWorker) run() {
 	defer close(w.done)
 
+	if !w.assigned() {
+		return
+	}
 	for {
 		r := w.pop()
 		if r == nil {
@@ -120,6 +124,26 @@ func (w *partitionWorker) run() {
 		w.sub.marks.markRecord(r)
 		w.sub.metrics.addConsumed(r.Topic)
 	}
+}
+
+// assigned runs OnAssigned until it succeeds (true) or the worker stops.
+func (w *partitionWorker) assigned() bool {
+	hook := w.sub.cfg.OnAssigned
+	if hook == nil {
+		return true
+	}
+
+	_, err := backoff.Retry(w.ctx, func() (struct{}, error) {
+		err := hook(w.ctx, w.topic, w.partition)
+		if err != nil && w.ctx.Err() == nil {
+			w.sub.log.Warn("kafka partition setup failed, retrying",
+				"topic", w.topic, "partition", w.partition, "err", err)
+		}
+		return struct{}{}, err
+	}, backoff.WithMaxElapsedTime(0), backoff.WithBackOff(&backoff.ExponentialBackOff{
+		InitialInterval: 100 * time.Millisecond, RandomizationFactor: 0.2, Multiplier: 2, MaxInterval: 10 * time.Second,
+	}))
+	return err == nil
 }
 
 // deliver sends r until it is acked (true) or the worker stops (false).

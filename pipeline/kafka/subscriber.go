@@ -59,6 +59,15 @@ type SubscriberConfig struct {
 	// revocation waits for it.
 	BeforeCommit func(ctx context.Context) error
 
+	// OnAssigned, when set, runs when this member starts delivering a
+	// partition: before the first record of each assignment of it is
+	// delivered. A stateful handler restores there the state of the keys
+	// the partition carries (the pipeline reads its hosts' windows back
+	// from the store). An error is logged at Warn and the call retried
+	// with exponential backoff (up to 10s apart) until it succeeds or the
+	// partition is revoked: the partition's records wait, others flow.
+	OnAssigned func(ctx context.Context, topic string, partition int32) error
+
 	// InitializePartitions is the partition count SubscribeInitialize
 	// creates a missing topic with. Default 4.
 	InitializePartitions int32

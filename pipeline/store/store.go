@@ -19,12 +19,15 @@ type Batch struct {
 	Costs     []schemas.Cost
 	// Opportunities are missed scale-downs (table missed_opportunities).
 	Opportunities []schemas.Opportunity
+	// States are hosts' window states (table host_state). The pipeline
+	// writes them in a Write of their own, after the rows they produced.
+	States []schemas.HostState
 }
 
 // Len is the number of rows in b.
 func (b *Batch) Len() int {
 	return len(b.Steps) + len(b.Forecasts) + len(b.Anomalies) + len(b.Decisions) + len(b.Costs) +
-		len(b.Opportunities)
+		len(b.Opportunities) + len(b.States)
 }
 
 // Reset empties b, keeping its capacity.
@@ -35,6 +38,8 @@ func (b *Batch) Reset() {
 	b.Decisions = b.Decisions[:0]
 	b.Costs = b.Costs[:0]
 	b.Opportunities = b.Opportunities[:0]
+	clear(b.States) // drop the window copies
+	b.States = b.States[:0]
 }
 
 // Result is the answer to a query: column names and rows in column order.

@@ -16,6 +16,14 @@ import (
 // than 65535 horizons. Backends call it before writing anything, so a bad
 // row refuses the whole batch.
 func (b *Batch) Validate() error {
+	for i, r := range b.States {
+		if r.Host == "" {
+			return fmt.Errorf("states[%d]: empty host", i)
+		}
+		if err := checkRow(r.Updated); err != nil {
+			return fmt.Errorf("states[%d]: %w", i, err)
+		}
+	}
 	for i, r := range b.Steps {
 		if err := checkRow(r.Time, r.CPU); err != nil {
 			return fmt.Errorf("steps[%d]: %w", i, err)

@@ -19,6 +19,7 @@ func TestStatementsAreOrderedAndIdempotent(t *testing.T) {
 		"0014_missed_opportunities_ranked.sql", "0015_forecast_accuracy.sql",
 		"0016_forecast_error_by_host.sql", "0017_steps_hourly_store.sql",
 		"0018_steps_daily_store.sql", "0019_steps_hourly_merged.sql", "0020_steps_daily_merged.sql",
+		"0021_host_state.sql",
 	}
 	if len(stmts) != len(want) {
 		t.Fatalf("got %d statements, want %d", len(stmts), len(want))

@@ -6,12 +6,27 @@ import "math"
 // ±gridLimitNanos, so it can never be a real one.
 const noStep = math.MinInt64
 
+// recentTimes is how many of a host's latest sample times are kept to
+// recognise exact duplicates.
+const recentTimes = 4
+
 // hostState is everything a Windower keeps about one host. It is kept small
-// because one windower may track a million hosts: 88 bytes here (a 96-byte
+// because one windower may track a million hosts: 136 bytes here (a 144-byte
 // allocation) plus buf (see Windower for the total). The host name is not
 // stored: it is the map key.
 type hostState struct {
 	group string // group of the latest sample
+
+	// seq is the largest schemas.Sample.Seq applied: a sample at or below
+	// it was applied already and is a replay.
+	seq int64
+
+	// recent holds the times of the host's last recentTimes accepted
+	// samples (ring, next write at recentAt), to drop exact duplicates.
+	recent   [recentTimes]int64
+	recentAt uint8
+	dirty    bool  // changed since the last SnapshotDirty
+	part     int32 // Sample.Partition of the latest sample
 
 	// buf holds two areas. The first, Windower.area values long (2×Size
 	// at least), holds the window at buf[end-n:end], oldest first, so that
@@ -73,4 +88,20 @@ func (st *hostState) reset(gapAt, gapSteps int64) {
 	st.n = 0
 	st.gapAt = gapAt
 	st.gapSteps = gapSteps
+}
+
+// seen says whether a sample at ns is among the host's recent ones.
+func (st *hostState) seen(ns int64) bool {
+	for _, t := range st.recent {
+		if t == ns {
+			return true
+		}
+	}
+	return false
+}
+
+// remember records an accepted sample time.
+func (st *hostState) remember(ns int64) {
+	st.recent[st.recentAt] = ns
+	st.recentAt = (st.recentAt + 1) % recentTimes
 }

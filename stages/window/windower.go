@@ -26,8 +26,9 @@ var (
 // Unix epoch, whatever the time zone of the samples. A host's open steps
 // aggregate its samples (mean or max). Each host has a watermark: its
 // latest sample time minus Config.AllowedLateness. A step closes when the
-// watermark reaches its end, so, with the default lateness of 0, on the
-// first sample of the host that falls in a later step. All of this follows
+// watermark reaches its end: with no lateness (this package's default; the
+// pipeline's is one step), on the first sample of the host that falls in
+// a later step. All of this follows
 // the order in which Add is called for a host (for Kafka, the order of the
 // host's partition), not wall-clock time: a host that stops sending keeps
 // its last steps open until Flush, since only its own samples move its
@@ -35,11 +36,12 @@ var (
 // is not built yet). A sample for a step that already closed is rejected
 // as late.
 //
-// Memory: with the defaults (Size 24, no lateness), a host costs an 88-byte
-// state (a 96-byte allocation) and a 416-byte buffer: 2×Size window values,
-// plus 16 bytes per step that can be open, rounded up by the allocator.
-// With its map entry that is 547 bytes (BenchmarkHostMemory), plus the
-// host name. Hosts are never evicted yet: a host that stops sending keeps
+// Memory: with the defaults (Size 24, no lateness), a host costs a
+// 136-byte state (a 144-byte allocation: with the last seq applied and the
+// times of its last four samples, for replays and duplicates) and a
+// 416-byte buffer: 2×Size window values, plus 16 bytes per step that can be
+// open, rounded up by the allocator. With its map entry that is 614 bytes
+// (BenchmarkHostMemory), plus the host name. Hosts are never evicted yet: a host that stops sending keeps
 // its state until the Windower is dropped.
 //
 // A Windower is not safe for concurrent use: the pipeline owns one per
@@ -61,7 +63,10 @@ type Windower struct {
 	// built once so that closing a warming-up step does not allocate.
 	have []string
 
-	late uint64
+	// dirty lists the hosts changed since the last SnapshotDirty.
+	dirty []string
+
+	late, duplicates, replayed uint64
 }
 
 // New returns a Windower for cfg, after applying SetDefaults to its copy of
@@ -115,6 +120,11 @@ func New(cfg Config) (*Windower, error) {
 // Add does not allocate once the host is known, dst has room, and the
 // host's window is full.
 //
+// A sample whose Seq is set and not above the largest Seq applied for its
+// host is skipped with ErrReplayed; one with exactly the time of one of the
+// host's last four samples is dropped with ErrDuplicate. Both are counted
+// (Replayed, Duplicates) and are not faults of the input.
+//
 // The error wraps *schemas.SampleError when s cannot be placed: ReasonLate
 // for a step already closed (counted by Late), ReasonHost for an empty host,
 // ReasonCPU for a CPU that is not finite, ReasonTime for a time outside
@@ -134,19 +144,26 @@ func (w *Windower) Add(s schemas.Sample, dst []Closed) ([]Closed, error) {
 			return dst, fmt.Errorf("window host %q: %w: already tracking %d",
 				s.Host, ErrTooManyHosts, len(w.hosts))
 		}
-		st = &hostState{
-			buf:    make([]float64, int64(w.area)+2*w.slots),
-			next:   w.floor(ns - w.lateness),
-			newest: ns,
-			last:   noStep,
-		}
+		st = w.newHost(w.floor(ns-w.lateness), ns)
 		w.hosts[s.Host] = st
 	}
 
-	if start < st.next {
+	switch {
+	case s.Seq > 0 && s.Seq <= st.seq:
+		w.replayed++
+		return dst, fmt.Errorf("window host %q: %w: seq %d, applied up to %d", s.Host, ErrReplayed, s.Seq, st.seq)
+	case st.seen(ns):
+		w.duplicates++
+		return dst, fmt.Errorf("window host %q: %w at %s", s.Host, ErrDuplicate, s.Time.UTC().Format(time.RFC3339Nano))
+	case start < st.next:
 		w.late++
 		return dst, fmt.Errorf("window host %q: %w", s.Host, w.lateError(st, s, start))
 	}
+
+	st.remember(ns)
+	st.seq = max(st.seq, s.Seq)
+	st.part = s.Partition
+	w.markDirty(s.Host, st)
 
 	if ns > st.newest {
 		st.newest = ns
@@ -177,6 +194,7 @@ func (w *Windower) Flush(host string, dst []Closed) []Closed {
 	if st == nil {
 		return dst
 	}
+	w.markDirty(host, st)
 	return w.advance(host, st, w.floor(st.newest)+w.step, dst)
 }
 
@@ -200,6 +218,35 @@ func (w *Windower) FlushAll(dst []Closed) []Closed {
 
 // Late is how many samples Add has rejected as late since New.
 func (w *Windower) Late() uint64 { return w.late }
+
+// Duplicates is how many samples Add has dropped as exact duplicates.
+func (w *Windower) Duplicates() uint64 { return w.duplicates }
+
+// Replayed is how many samples Add has skipped as already applied.
+func (w *Windower) Replayed() uint64 { return w.replayed }
+
+// markDirty lists host for the next SnapshotDirty.
+func (w *Windower) markDirty(host string, st *hostState) {
+	if !st.dirty {
+		st.dirty = true
+		w.dirty = append(w.dirty, host)
+	}
+}
+
+// newHost returns the state of a host first seen at ns, with next as its
+// oldest step that may open.
+func (w *Windower) newHost(next, ns int64) *hostState {
+	st := &hostState{
+		buf:    make([]float64, int64(w.area)+2*w.slots),
+		next:   next,
+		newest: ns,
+		last:   noStep,
+	}
+	for i := range st.recent {
+		st.recent[i] = noStep
+	}
+	return st
+}
 
 // Hosts is how many hosts the Windower tracks.
 func (w *Windower) Hosts() int { return len(w.hosts) }

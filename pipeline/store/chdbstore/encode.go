@@ -25,6 +25,7 @@ const (
 	costColumns     = "group, ts, provider, region, instance_type, price_per_hour, step_seconds, " +
 		"static_instances, decided_instances, static_cost, decided_cost, savings"
 	opportunityColumns = "group, start, end, provider, instance_type, removable, instance_hours, dollars, reason"
+	stateColumns       = "host, source, partition, seq, updated, state"
 )
 
 // appendHeader appends the INSERT statement that precedes the rows.
@@ -49,6 +50,26 @@ func appendSteps(buf []byte, rows []schemas.Step) []byte {
 		buf = appendFloat(append(buf, ','), r.CPU)
 		buf = strconv.AppendInt(append(buf, ','), int64(r.Samples), 10)
 		buf = strconv.AppendBool(append(buf, ','), r.Filled)
+		buf = append(buf, "]\n"...)
+	}
+	return buf
+}
+
+// appendStates writes the states' JSON (store.EncodeState) as a string;
+// updated keeps microseconds, since it orders a host's versions.
+func appendStates(buf []byte, rows []schemas.HostState) []byte {
+	for i := range rows {
+		r := &rows[i]
+
+		buf = append(buf, '[')
+		buf = appendString(buf, r.Host)
+		buf = appendString(append(buf, ','), r.Source)
+		buf = strconv.AppendInt(append(buf, ','), int64(r.Partition), 10)
+		buf = strconv.AppendInt(append(buf, ','), r.Seq, 10)
+		buf = append(buf, ',', '"')
+		buf = r.Updated.UTC().AppendFormat(buf, "2006-01-02 15:04:05.000000")
+		buf = append(buf, '"', ',')
+		buf = appendString(buf, string(store.EncodeState(nil, r)))
 		buf = append(buf, "]\n"...)
 	}
 	return buf
@@ -207,7 +228,7 @@ func appendString(buf []byte, s string) []byte {
 }
 
 // tables are the tables a Write inserts into, in order.
-var tables = [...]string{"steps", "forecasts", "anomalies", "decisions", "costs", "missed_opportunities"}
+var tables = [...]string{"steps", "forecasts", "anomalies", "decisions", "costs", "missed_opportunities", "host_state"}
 
 // encodeBatch appends one INSERT statement per non-empty table of b to buf
 // and returns buf and the statements (sub-slices of buf; nil for empty
@@ -231,5 +252,6 @@ func encodeBatch(buf []byte, qdb string, b *store.Batch) ([]byte, [len(tables)][
 	add(5, len(b.Opportunities), opportunityColumns, func(p []byte) []byte {
 		return appendOpportunities(p, b.Opportunities)
 	})
+	add(6, len(b.States), stateColumns, func(p []byte) []byte { return appendStates(p, b.States) })
 	return buf, out
 }

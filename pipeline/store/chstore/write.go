@@ -87,6 +87,16 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 			}
 			return nil
 		}},
+		{"host_state", "host, source, partition, seq, updated, state", len(b.States), func(bt driver.Batch) error {
+			for i := range b.States {
+				r := &b.States[i]
+				if err := bt.Append(r.Host, r.Source, r.Partition, r.Seq, r.Updated,
+					string(store.EncodeState(nil, r))); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 	}
 
 	for _, in := range inserts {

@@ -60,7 +60,7 @@ func TestMigrationsOnCHDB(t *testing.T) {
 			names = append(names, r[0].(string))
 		}
 		want := "anomalies costs costs_daily costs_hourly decisions forecast_accuracy forecast_error_by_host " +
-			"forecast_errors forecasts missed_opportunities missed_opportunities_ranked savings_by_group " +
+			"forecast_errors forecasts host_state missed_opportunities missed_opportunities_ranked savings_by_group " +
 			"schema_migrations steps steps_daily steps_daily_store steps_hourly steps_hourly_store"
 		if got := strings.Join(names, " "); got != want {
 			t.Errorf("tables:\n got %s\nwant %s", got, want)

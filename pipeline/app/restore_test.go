@@ -1,0 +1,46 @@
+package app
+
+import (
+	"testing"
+	"time"
+)
+
+// TestRestartedProcessForecastsOnTheNextStep: a host with a full window
+// before a restart gets an LSTM forecast for the first step that closes
+// after it, from the window state read back from the store, instead of
+// waiting 24 new steps.
+func TestRestartedProcessForecastsOnTheNextStep(t *testing.T) {
+	requireCHDB(t)
+	dir := t.TempDir()
+	start := time.Now().Add(-2 * time.Hour).Truncate(time.Minute)
+
+	a, stop := startApp(t, dir)
+	publish(t, a, sampleMsgs("h1", start, 30)...)
+	waitProcessed(t, a, 30)
+	stop()
+
+	a, stop = startApp(t, dir)
+	defer stop()
+
+	// Samples 30 and 31: with a lateness of one step, sample 31 closes
+	// step 29, the first step closed after the restart.
+	more := sampleMsgs("h1", start, 32)[30:]
+	publish(t, a, more...)
+	waitProcessed(t, a, 2)
+	if err := a.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+
+	step29 := start.Add(29 * time.Minute).UTC().Format("2006-01-02 15:04:05")
+	q := "SELECT count() FROM scalora.forecasts FINAL WHERE host = 'h1' AND horizon = 1 AND ready " +
+		"AND model = 'lstm-h32-v1' AND ts = toDateTime64('" + step29 + "', 3, 'UTC')"
+	if n := count(t, a, q); n != 1 {
+		t.Fatalf("%d LSTM forecasts for the first step closed after the restart, want 1", n)
+	}
+	if n := count(t, a, "SELECT count() FROM scalora.host_state FINAL WHERE host = 'h1'"); n != 1 {
+		t.Errorf("%d stored states of h1, want 1", n)
+	}
+	if n := count(t, a, "SELECT count() FROM scalora.steps FINAL WHERE host = 'h1'"); n != 30 {
+		t.Errorf("%d steps of h1, want 30 (0..29), each once", n)
+	}
+}
