@@ -173,8 +173,12 @@ func (a *App) buildPipeline() error {
 		Config:         a.kafkaConfig(),
 		ConsumerGroup:  a.cfg.Kafka.ConsumerGroup,
 		CommitInterval: a.cfg.Kafka.CommitInterval,
-		BeforeCommit:   a.outbox.Flush,
-		OnAssigned:     a.restoreHosts,
+		InstanceID:     a.cfg.Kafka.InstanceID,
+		SessionTimeout: a.cfg.Kafka.SessionTimeout,
+		// Heartbeats well inside the session, as Kafka advises (a third).
+		HeartbeatInterval: min(3*time.Second, a.cfg.Kafka.SessionTimeout/3),
+		BeforeCommit:      a.outbox.Flush,
+		OnAssigned:        a.restoreHosts,
 	}, a.log, a.reg)
 	if err != nil {
 		return fmt.Errorf("kafka subscriber: %w", err)

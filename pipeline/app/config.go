@@ -69,6 +69,17 @@ type KafkaConfig struct {
 	// CommitInterval is how often consumed offsets are committed, after the
 	// results of the records below them are written. Default 1s.
 	CommitInterval time.Duration `yaml:"commit_interval"`
+	// InstanceID, when set, makes this process a static member of the
+	// consumer group (KIP-345): restarted with the same ID within
+	// session_timeout, it gets its partitions back at once, without a
+	// rebalance. Give each process of a group its own. Default empty
+	// (dynamic membership: a process killed without leaving holds its
+	// partitions until session_timeout passes).
+	InstanceID string `yaml:"instance_id"`
+	// SessionTimeout is how long the group waits for a silent member
+	// before giving its partitions to others. Default 45s; the broker
+	// bounds it (6s to 30m by default).
+	SessionTimeout time.Duration `yaml:"session_timeout"`
 
 	TLS  TLSConfig  `yaml:"tls"`
 	SASL SASLConfig `yaml:"sasl"`
@@ -217,6 +228,9 @@ func (c *Config) SetDefaults() {
 	}
 	if c.Kafka.Partitions == 0 {
 		c.Kafka.Partitions = 4
+	}
+	if c.Kafka.SessionTimeout == 0 {
+		c.Kafka.SessionTimeout = 45 * time.Second
 	}
 	if c.Kafka.CommitInterval == 0 {
 		c.Kafka.CommitInterval = time.Second

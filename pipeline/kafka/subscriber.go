@@ -88,6 +88,12 @@ type SubscriberConfig struct {
 	SessionTimeout    time.Duration
 	RebalanceTimeout  time.Duration
 
+	// InstanceID, when set, is the member's static group instance ID
+	// (KIP-345): a member that restarts with the same ID before the
+	// session times out takes its partitions back without a rebalance.
+	// Empty (the default) joins as a dynamic member.
+	InstanceID string
+
 	// FetchMaxWait is how long the broker may hold a fetch with no new
 	// data. Default 500ms (Kafka's); it also bounds how long a resumed
 	// partition waits for its next fetch.

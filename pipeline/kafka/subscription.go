@@ -46,6 +46,9 @@ func (s *subscription) clientOpts(base []kgo.Opt) []kgo.Opt {
 		reset = kgo.NewOffset().AtEnd()
 	}
 
+	if s.cfg.InstanceID != "" {
+		base = append(base, kgo.InstanceID(s.cfg.InstanceID))
+	}
 	return append(base,
 		kgo.WithLogger(kgoLogger{s.log}),
 		kgo.ConsumerGroup(s.cfg.ConsumerGroup),

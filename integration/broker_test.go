@@ -1,0 +1,94 @@
+package integration
+
+import (
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// ownBroker is a real Kafka broker started for one test with
+// deploy/kafka/kafka.sh, on free ports and its own data directory, so the
+// test may stop and restart it without disturbing the shared broker.
+type ownBroker struct {
+	t      *testing.T
+	script string
+	env    []string
+	Addr   string
+}
+
+// startOwnBroker starts a broker from the jars "kafka.sh fetch" cached. It
+// skips the test (fails it under SCALORA_REQUIRE_INTEGRATION=1) when java
+// or the jars are missing. The broker is stopped when the test ends.
+func startOwnBroker(t *testing.T) *ownBroker {
+	t.Helper()
+
+	cache := os.Getenv("SCALORA_CACHE")
+	if cache == "" {
+		home, _ := os.UserHomeDir()
+		cache = filepath.Join(home, ".cache", "scalora")
+	}
+	libs := filepath.Join(cache, "kafka", "libs")
+	if _, err := os.Stat(filepath.Join(libs, ".complete")); err != nil {
+		unavailable(t, "kafka jars", err, "fetch them with deploy/kafka/kafka.sh fetch")
+	}
+	if _, err := exec.LookPath("java"); err != nil {
+		unavailable(t, "java", err, "install a JRE 17 or later")
+	}
+
+	// Its own cache with the shared jars: data, pid and logs stay apart.
+	own := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(own, "kafka"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(libs, filepath.Join(own, "kafka", "libs")); err != nil {
+		t.Fatal(err)
+	}
+
+	_, file, _, _ := runtime.Caller(0)
+	b := &ownBroker{
+		t:      t,
+		script: filepath.Join(filepath.Dir(file), "..", "deploy", "kafka", "kafka.sh"),
+		env: append(os.Environ(), "SCALORA_CACHE="+own,
+			"KAFKA_PORT="+strconv.Itoa(freePort(t)), "KAFKA_CONTROLLER_PORT="+strconv.Itoa(freePort(t)),
+			"KAFKA_HEAP=-Xmx512m -Xms256m"),
+	}
+	b.Addr = b.run("start")
+	t.Cleanup(func() { b.run("stop") })
+	return b
+}
+
+// Restart stops the broker and starts it again on the same data.
+func (b *ownBroker) Restart() {
+	b.run("stop")
+	b.run("start")
+}
+
+func (b *ownBroker) run(verb string) string {
+	b.t.Helper()
+	cmd := exec.Command("bash", b.script, verb)
+	cmd.Env = b.env
+	out, err := cmd.Output()
+	if err != nil {
+		stderr := ""
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		b.t.Fatalf("kafka.sh %s: %v\n%s", verb, err, stderr)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
