@@ -22,6 +22,11 @@ type HostStatus struct {
 	AnomalyScore float64   `json:"anomaly_score"`
 	Anomalous    bool      `json:"anomalous"`
 	AnomalyKind  string    `json:"anomaly_kind,omitempty"`
+	// LateSamples and DuplicateSamples count, since the process started,
+	// the host's samples sent to the dead-letter topic as late and those
+	// dropped as exact duplicates.
+	LateSamples      uint64 `json:"late_samples"`
+	DuplicateSamples uint64 `json:"duplicate_samples"`
 }
 
 // GroupStatus is what is known now about one group.
@@ -49,6 +54,31 @@ func NewLive() *Live {
 	return &Live{hosts: map[string]*HostStatus{}, groups: map[string]*GroupStatus{}}
 }
 
+// host returns the status of host, adding it. l.mu must be held.
+func (l *Live) host(host string) *HostStatus {
+	h := l.hosts[host]
+	if h == nil {
+		h = &HostStatus{Host: host}
+		l.hosts[host] = h
+	}
+	return h
+}
+
+// observeLate counts a late sample of host; observeDuplicate a duplicate.
+func (l *Live) observeLate(host string) { l.count(host, func(h *HostStatus) { h.LateSamples++ }) }
+func (l *Live) observeDuplicate(host string) {
+	l.count(host, func(h *HostStatus) { h.DuplicateSamples++ })
+}
+
+func (l *Live) count(host string, inc func(*HostStatus)) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	inc(l.host(host))
+}
+
 func (l *Live) observeHost(step schemas.Step, f schemas.Forecast, a schemas.Anomaly) {
 	if l == nil {
 		return
@@ -56,11 +86,7 @@ func (l *Live) observeHost(step schemas.Step, f schemas.Forecast, a schemas.Anom
 	l.mu.Lock()
 	defer l.mu.Unlock()
 
-	h := l.hosts[step.Host]
-	if h == nil {
-		h = &HostStatus{Host: step.Host}
-		l.hosts[step.Host] = h
-	}
+	h := l.host(step.Host)
 	h.Group, h.Time, h.CPU = step.Group, step.Time, step.CPU
 	h.Forecast = append(h.Forecast[:0], f.Values...)
 	h.PredictedCPU = 0

@@ -197,12 +197,15 @@ func TestOutboxFullBlocksAddUntilTheStoreRecovers(t *testing.T) {
 	defer cancel()
 
 	e.store.down.Store(true)
-	if err := e.outbox.Add(ctx, stepBatch("web-1", 0)); err != nil {
-		t.Fatalf("over flush_rows but under the cap, a failed write must not fail Add: %v", err)
+	for i := range 2 {
+		if err := e.outbox.Add(ctx, stepBatch("web-1", i)); err != nil {
+			t.Fatalf("under the cap before it, a failed write must not fail Add: %v", err)
+		}
 	}
 
+	// Ten rows pending: the next Add waits before taking its input.
 	returned := make(chan error, 1)
-	go func() { returned <- e.outbox.Add(ctx, stepBatch("web-1", 1)) }()
+	go func() { returned <- e.outbox.Add(ctx, stepBatch("web-1", 2)) }()
 	select {
 	case err := <-returned:
 		t.Fatalf("Add returned (%v) while the outbox was full and the store down", err)
@@ -213,8 +216,11 @@ func TestOutboxFullBlocksAddUntilTheStoreRecovers(t *testing.T) {
 	if err := <-returned; err != nil {
 		t.Fatal(err)
 	}
-	if n := e.count(t, "steps"); n != 2 {
-		t.Fatalf("steps holds %d rows, want 2", n)
+	if err := e.outbox.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(t, "steps"); n != 3 {
+		t.Fatalf("steps holds %d rows, want 3", n)
 	}
 }
 

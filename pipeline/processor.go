@@ -78,7 +78,10 @@ func (p *Processor) Process(s schemas.Sample, out *store.Batch) error {
 		return nil
 	case errors.Is(err, window.ErrDuplicate):
 		p.metrics.dropped.WithLabelValues(droppedDuplicate).Inc()
+		p.live.observeDuplicate(s.Host)
 		return nil
+	case isLate(err):
+		p.live.observeLate(s.Host)
 	}
 	if errors.Is(err, window.ErrTooManyHosts) {
 		// Retrying cannot help: reject it like invalid input.
@@ -186,4 +189,10 @@ func (p *Processor) Restore(states []schemas.HostState) (restored int, firstErr 
 		p.metrics.restored.WithLabelValues("ok").Inc()
 	}
 	return restored, firstErr
+}
+
+// isLate says whether err rejects a sample as late.
+func isLate(err error) bool {
+	var se *schemas.SampleError
+	return errors.As(err, &se) && se.Reason == schemas.ReasonLate
 }

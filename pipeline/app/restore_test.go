@@ -44,3 +44,40 @@ func TestRestartedProcessForecastsOnTheNextStep(t *testing.T) {
 		t.Errorf("%d steps of h1, want 30 (0..29), each once", n)
 	}
 }
+
+// TestDuplicateAndLateSamplesAreCountedPerHost: an exact duplicate is
+// dropped and counted, a late sample dead-lettered and counted, both in the
+// host's live status and in the metrics.
+func TestDuplicateAndLateSamplesAreCountedPerHost(t *testing.T) {
+	requireCHDB(t)
+	a, stop := startApp(t, t.TempDir())
+	defer stop()
+
+	start := time.Now().Add(-time.Hour).Truncate(time.Minute)
+	msgs := sampleMsgs("h1", start, 10)
+	dup := sampleMsgs("h1", start, 10)[9]                   // the last sample again
+	late := sampleMsgs("h1", start.Add(-time.Second), 3)[2] // step 1, closed by then
+	publish(t, a, append(msgs, dup, late)...)
+	waitProcessed(t, a, 12)
+
+	h, ok := a.Live().Host("h1")
+	if !ok || h.DuplicateSamples != 1 || h.LateSamples != 1 {
+		t.Fatalf("live status of h1: %+v, want one duplicate and one late sample", h)
+	}
+	mfs, err := a.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				found[mf.GetName()+"/"+l.GetValue()] = m.GetCounter().GetValue()
+			}
+		}
+	}
+	if found["scalora_samples_dropped_total/duplicate"] != 1 || found["scalora_samples_rejected_total/late"] != 1 {
+		t.Errorf("dropped duplicate = %v, rejected late = %v; want 1 and 1",
+			found["scalora_samples_dropped_total/duplicate"], found["scalora_samples_rejected_total/late"])
+	}
+}
