@@ -196,3 +196,20 @@ func isLate(err error) bool {
 	var se *schemas.SampleError
 	return errors.As(err, &se) && se.Reason == schemas.ReasonLate
 }
+
+// CloseIdle runs the chain on the steps the windower closes for hosts that
+// went silent (window.Config.IdleTimeout), appending the records to out.
+func (p *Processor) CloseIdle(out *store.Batch) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+
+	start := time.Now()
+	p.closed = p.stages.Window.CloseIdle(p.closed[:0])
+	p.metrics.observe(stageWindow, start, len(p.closed), nil)
+	for i := range p.closed {
+		if err := p.closeStep(&p.closed[i], out); err != nil {
+			return err
+		}
+	}
+	return nil
+}

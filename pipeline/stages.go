@@ -23,6 +23,9 @@ type Windower interface {
 	Add(s schemas.Sample, dst []window.Closed) ([]window.Closed, error)
 	SnapshotDirty(source string, dst []schemas.HostState) []schemas.HostState
 	Restore(hs schemas.HostState) error
+	// CloseIdle closes the open steps of hosts silent for the configured
+	// idle timeout (none when it is off), appending them like Add.
+	CloseIdle(dst []window.Closed) []window.Closed
 }
 
 // Forecaster predicts a host's next steps from its closed window. It always

@@ -290,6 +290,9 @@ func (a *App) Run(ctx context.Context) error {
 	if a.http != nil {
 		go a.serveHTTP(errc)
 	}
+	if idle := a.cfg.Window.IdleTimeout; idle > 0 {
+		go a.closeIdle(rollupCtx, idle)
+	}
 
 	select {
 	case <-a.router.Running():
@@ -307,6 +310,24 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	waitRollup()
 	return errors.Join(runErr, a.shutdown())
+}
+
+// closeIdle closes silent hosts' open steps four times per idle timeout,
+// through the outbox like any input, until ctx ends.
+func (a *App) closeIdle(ctx context.Context, idle time.Duration) {
+	t := time.NewTicker(idle / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		err := a.outbox.Produce(ctx, new(store.Batch), a.proc.CloseIdle)
+		if err != nil && ctx.Err() == nil {
+			a.log.Warn("closing idle hosts failed", "err", err)
+		}
+	}
 }
 
 func (a *App) shutdown() error {

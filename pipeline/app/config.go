@@ -141,6 +141,12 @@ type WindowConfig struct {
 	// negative value means none (a step closes on the first sample of a
 	// later step). At most size steps.
 	AllowedLateness time.Duration `yaml:"allowed_lateness"`
+	// IdleTimeout, when positive, closes (and forecasts) a host's open
+	// steps once none of its samples has arrived for this long, by the
+	// process's clock; a sample that arrives later for such a step is
+	// late. Default 0: off, because a consumer that stalls for longer
+	// (the store down, a long replay) would close steps early.
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
 	// MaxHosts tracked by one process. Default 1,000,000.
 	MaxHosts int `yaml:"max_hosts"`
 }
@@ -355,6 +361,7 @@ func (c Config) windowConfig() window.Config {
 		MaxGapSteps: c.Window.MaxGapSteps,
 		// Negative means none here; the window stage has 0 for that.
 		AllowedLateness: max(c.Window.AllowedLateness, 0),
+		IdleTimeout:     c.Window.IdleTimeout,
 		MaxHosts:        c.Window.MaxHosts,
 	}
 	w.SetDefaults()

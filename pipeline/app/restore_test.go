@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"log/slog"
 	"testing"
 	"time"
 )
@@ -79,5 +81,45 @@ func TestDuplicateAndLateSamplesAreCountedPerHost(t *testing.T) {
 	if found["scalora_samples_dropped_total/duplicate"] != 1 || found["scalora_samples_rejected_total/late"] != 1 {
 		t.Errorf("dropped duplicate = %v, rejected late = %v; want 1 and 1",
 			found["scalora_samples_dropped_total/duplicate"], found["scalora_samples_rejected_total/late"])
+	}
+}
+
+// TestIdleHostsLastStepsCloseWithIdleTimeout: with window.idle_timeout a
+// host that stops sending gets its open steps closed and stored.
+func TestIdleHostsLastStepsCloseWithIdleTimeout(t *testing.T) {
+	requireCHDB(t)
+	var c Config
+	c.DataDir = t.TempDir()
+	c.HTTP.Addr = "off"
+	c.Kafka.EmbeddedPort = -1
+	c.Kafka.CommitInterval = 100 * time.Millisecond
+	c.Window.IdleTimeout = 400 * time.Millisecond
+	a, err := New(t.Context(), c, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() { done <- a.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+
+	publish(t, a, sampleMsgs("h1", time.Now().Add(-time.Hour).Truncate(time.Minute), 10)...)
+	waitProcessed(t, a, 10)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if err := a.Flush(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		n := count(t, a, "SELECT count() FROM scalora.steps FINAL WHERE host = 'h1'")
+		if n == 10 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d steps stored, want all 10 once h1 went idle", n)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

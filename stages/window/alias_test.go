@@ -168,7 +168,7 @@ func TestWarmingUpDoesNotAllocate(t *testing.T) {
 // The per-host state is what a million hosts multiply; this pins its size
 // so that a new field is a deliberate choice (update the Windower doc).
 func TestHostStateStaysSmall(t *testing.T) {
-	if got := unsafe.Sizeof(hostState{}); got > 136 {
-		t.Errorf("hostState is %d bytes, documented as 136", got)
+	if got := unsafe.Sizeof(hostState{}); got > 144 {
+		t.Errorf("hostState is %d bytes, documented as 144", got)
 	}
 }

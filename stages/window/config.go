@@ -62,10 +62,32 @@ type Config struct {
 	// many values.
 	AllowedLateness time.Duration
 
+	// IdleTimeout, when positive, lets CloseIdle close a host's open steps
+	// once no sample of it has been accepted for this long by Clock:
+	// processing time, not event time, so that a host that stops sending
+	// still gets its last steps forecast. A sample that arrives for a step
+	// closed that way is late. Replays that stall for longer than this
+	// (a store outage) close steps early, so it is off by default (0).
+	IdleTimeout time.Duration
+
+	// Clock tells the time for IdleTimeout. Nil (the default) is the
+	// system clock; tests inject their own.
+	Clock Clock
+
 	// MaxHosts is how many hosts one Windower tracks; a sample of a new host
 	// beyond it is rejected with ErrTooManyHosts. Default 1,000,000.
 	MaxHosts int
 }
+
+// Clock tells the time.
+type Clock interface {
+	Now() time.Time
+}
+
+// systemClock is the default Clock.
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
 
 // Defaults written in the field docs of Config.
 const (
@@ -121,6 +143,8 @@ func (c Config) Validate() error {
 	case c.AllowedLateness > time.Duration(c.Size)*c.Step:
 		return fmt.Errorf("%w: allowed lateness %v exceeds a window (size %d × step %v)",
 			ErrInvalidConfig, c.AllowedLateness, c.Size, c.Step)
+	case c.IdleTimeout < 0:
+		return fmt.Errorf("%w: idle timeout %v must not be negative", ErrInvalidConfig, c.IdleTimeout)
 	case c.MaxHosts < 1:
 		return fmt.Errorf("%w: max hosts %d must be positive", ErrInvalidConfig, c.MaxHosts)
 	}

@@ -11,7 +11,7 @@ const noStep = math.MinInt64
 const recentTimes = 4
 
 // hostState is everything a Windower keeps about one host. It is kept small
-// because one windower may track a million hosts: 136 bytes here (a 144-byte
+// because one windower may track a million hosts: 144 bytes here (a 144-byte
 // allocation) plus buf (see Windower for the total). The host name is not
 // stored: it is the map key.
 type hostState struct {
@@ -27,6 +27,10 @@ type hostState struct {
 	recentAt uint8
 	dirty    bool  // changed since the last SnapshotDirty
 	part     int32 // Sample.Partition of the latest sample
+
+	// seenAt is when, by Config.Clock, the host's latest sample was
+	// accepted (Unix nanoseconds); kept only with an IdleTimeout.
+	seenAt int64
 
 	// buf holds two areas. The first, Windower.area values long (2×Size
 	// at least), holds the window at buf[end-n:end], oldest first, so that

@@ -1,6 +1,7 @@
 package window
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -37,8 +38,9 @@ var (
 // as late.
 //
 // Memory: with the defaults (Size 24, no lateness), a host costs a
-// 136-byte state (a 144-byte allocation: with the last seq applied and the
-// times of its last four samples, for replays and duplicates) and a
+// 144-byte state (a 144-byte allocation: with the last seq applied and the
+// times of its last four samples, for replays and duplicates, and when it
+// was last seen, for IdleTimeout) and a
 // 416-byte buffer: 2×Size window values, plus 16 bytes per step that can be
 // open, rounded up by the allocator. With its map entry that is 614 bytes
 // (BenchmarkHostMemory), plus the host name. Hosts are never evicted yet: a host that stops sending keeps
@@ -56,6 +58,8 @@ type Windower struct {
 	room     int32 // most values one Add pushes into a window
 	area     int32 // length of a host's window area
 	maxHosts int
+	idle     int64 // Config.IdleTimeout; 0 when off
+	clock    Clock
 
 	hosts map[string]*hostState
 
@@ -90,6 +94,8 @@ func New(cfg Config) (*Windower, error) {
 		lateness: lateness,
 		slots:    (lateness+step-1)/step + 1,
 		maxHosts: cfg.MaxHosts,
+		idle:     int64(cfg.IdleTimeout),
+		clock:    cmp.Or[Clock](cfg.Clock, systemClock{}),
 		hosts:    make(map[string]*hostState),
 		have:     make([]string, cfg.Size),
 	}
@@ -163,6 +169,9 @@ func (w *Windower) Add(s schemas.Sample, dst []Closed) ([]Closed, error) {
 	st.remember(ns)
 	st.seq = max(st.seq, s.Seq)
 	st.part = s.Partition
+	if w.idle > 0 {
+		st.seenAt = w.clock.Now().UnixNano()
+	}
 	w.markDirty(s.Host, st)
 
 	if ns > st.newest {
@@ -196,6 +205,24 @@ func (w *Windower) Flush(host string, dst []Closed) []Closed {
 	}
 	w.markDirty(host, st)
 	return w.advance(host, st, w.floor(st.newest)+w.step, dst)
+}
+
+// CloseIdle flushes every host that has an open step and whose latest
+// sample was accepted IdleTimeout or longer ago by Clock, and appends what
+// it closed to dst like Add (hosts in no particular order). It does nothing
+// without an IdleTimeout. It visits every host: call it about once a step,
+// not per sample.
+func (w *Windower) CloseIdle(dst []Closed) []Closed {
+	if w.idle <= 0 {
+		return dst
+	}
+	now := w.clock.Now().UnixNano()
+	for host, st := range w.hosts {
+		if now-st.seenAt >= w.idle && w.hasOpen(st) {
+			dst = w.Flush(host, dst)
+		}
+	}
+	return dst
 }
 
 // FlushAll flushes every host with an open step, in the order of host
