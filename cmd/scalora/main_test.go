@@ -124,7 +124,7 @@ func TestDemoEndsWithSavingsFromTheStore(t *testing.T) {
 	}
 	out, err = execute(t, ctx, "query", "--data-dir", dir,
 		"SELECT count() AS decisions FROM scalora.decisions FINAL")
-	if err != nil || !strings.Contains(out, "decisions\n4031") {
+	if err != nil || !strings.Contains(out, "decisions\n4030") {
 		t.Fatalf("query after the demo: err %v, output %q", err, out)
 	}
 }

@@ -2,6 +2,7 @@ package window
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -10,8 +11,8 @@ import (
 )
 
 // FuzzAdd feeds arbitrary sample sequences to arbitrary valid configs and
-// checks the invariants every caller relies on: no panic, only late samples
-// rejected, each host's steps strictly increasing, a window of at most Size
+// checks the invariants every caller relies on: no panic, only late and
+// duplicate samples rejected, each host's steps strictly increasing, a window of at most Size
 // values that ends with the step, Ready exactly when it is full, and every
 // accepted sample in exactly one closed step.
 func FuzzAdd(f *testing.F) {
@@ -57,8 +58,9 @@ func FuzzAdd(f *testing.F) {
 			switch {
 			case err == nil:
 				accepted[s.Host]++
+			case errors.Is(err, ErrDuplicate):
 			case !errors.As(err, &se) || se.Reason != schemas.ReasonLate:
-				t.Fatalf("Add(%s at %s): %v, want nil or late", s.Host, s.Time, err)
+				t.Fatalf("Add(%s at %s): %v, want nil, duplicate or late", s.Host, s.Time, err)
 			}
 			checkClosed(t, cfg, closed[n:])
 			cloneValues(closed[n:])
@@ -101,4 +103,58 @@ func checkClosed(t *testing.T, cfg Config, cs []Closed) {
 			t.Fatalf("step %s: Filled and Samples disagree", stepLine(c.Step))
 		}
 	}
+}
+
+// FuzzRestore restores arbitrary JSON host states (the store's host_state
+// column, which a damaged or foreign table could hold) into a windower: no
+// panic, a refusal wraps ErrState (or ErrTooManyHosts), and a restored host
+// keeps working: every later sample is accepted or rejected like any other
+// and closes well-formed steps.
+func FuzzRestore(f *testing.F) {
+	w, _ := New(Config{AllowedLateness: time.Minute})
+	for i := range 30 {
+		_, _ = w.Add(schemas.Sample{Host: "a", Time: base.Add(time.Duration(i) * 70 * time.Second), CPU: float64(i)}, nil)
+	}
+	for _, hs := range w.SnapshotDirty("s", nil) {
+		f.Add(string(mustJSON(f, hs)), int32(5))
+	}
+	f.Add(`{"Host":"x","Step":60000000000,"Size":24,"Window":[1,2],"Next":"2026-12-03T10:00:00Z","OpenStarts":["2026-12-03T10:00:00Z"],"OpenValues":[1],"OpenCounts":[1]}`, int32(0))
+
+	f.Fuzz(func(t *testing.T, raw string, offset int32) {
+		var hs schemas.HostState
+		if json.Unmarshal([]byte(raw), &hs) != nil {
+			return
+		}
+		cfg := Config{AllowedLateness: time.Minute}
+		w, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Restore(hs); err != nil {
+			if !errors.Is(err, ErrState) && !errors.Is(err, ErrTooManyHosts) {
+				t.Fatalf("Restore: %v, want ErrState", err)
+			}
+			return
+		}
+		cfg.SetDefaults()
+		for i := range 40 {
+			s := schemas.Sample{Host: hs.Host, Time: hs.Newest.Add(time.Duration(offset)*time.Second + time.Duration(i)*45*time.Second), CPU: 1}
+			closed, err := w.Add(s, nil)
+			var se *schemas.SampleError
+			switch {
+			case err == nil, errors.Is(err, ErrDuplicate), errors.As(err, &se):
+			default:
+				t.Fatalf("Add after Restore: %v", err)
+			}
+			checkClosed(t, cfg, closed)
+		}
+	})
+}
+
+func mustJSON(f *testing.F, v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return b
 }
