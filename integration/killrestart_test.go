@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/scalora/scalora/cmd/scalora/traces"
@@ -79,7 +81,7 @@ func TestKillAndBrokerRestartLoseAndDuplicateNothing(t *testing.T) {
 	waitCommitted(t, broker.Addr, group, topic, int64(len(stream.records)), 6*time.Minute)
 	p.term()
 
-	checkKillStore(t, dir, stream)
+	checkKillStore(t, filepath.Join(dir, "data", "chdb"), stream)
 	checkInjectedDeadLetters(t, broker.Addr, dlq, stream.bad)
 }
 
@@ -287,7 +289,9 @@ func produceStream(t *testing.T, broker, topic string, recs []*kgo.Record) {
 		t.Fatal(err)
 	}
 	defer cl.Close()
-	if _, err := kadm.NewClient(cl).CreateTopic(ctx, killTopicPar, 1, nil, topic); err != nil {
+	// The pipeline may have created it already, with its own partitions.
+	if _, err := kadm.NewClient(cl).CreateTopic(ctx, killTopicPar, 1, nil, topic); err != nil &&
+		!errors.Is(err, kerr.TopicAlreadyExists) {
 		t.Fatal(err)
 	}
 	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
@@ -391,9 +395,9 @@ func waitCommitted(t *testing.T, broker, group, topic string, want int64, limit 
 
 // checkKillStore compares the stored steps, forecasts and decisions with
 // what one uninterrupted run closes.
-func checkKillStore(t *testing.T, dir string, ks killStream) {
+func checkKillStore(t *testing.T, chdbPath string, ks killStream) {
 	t.Helper()
-	st, err := chdbstore.Open(chdbstore.Config{Path: filepath.Join(dir, "data", "chdb")})
+	st, err := chdbstore.Open(chdbstore.Config{Path: chdbPath})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -188,6 +188,9 @@ func (o *Outbox) waitRoom(ctx context.Context) error {
 	return nil
 }
 
+// Store is the store the Outbox writes to.
+func (o *Outbox) Store() store.Store { return o.store }
+
 // Pending is the number of records not yet written.
 func (o *Outbox) Pending() int {
 	o.mu.Lock()

@@ -32,24 +32,35 @@ type App struct {
 	log *slog.Logger
 	reg *prometheus.Registry
 
-	embedded *kafka.Embedded
-	brokers  []string
-	store    store.Store
-	pub      *kafka.Publisher
-	sub      *kafka.Subscriber
-	proc     *pipeline.Processor
-	stages   pipeline.Stages
-	catalog  *cost.Catalog
-	outbox   *pipeline.Outbox
-	router   *message.Router
-	live     *pipeline.Live
-	http     *http.Server
-	httpAddr chan string // receives the listening address once
+	embedded  *kafka.Embedded
+	brokers   []string
+	store     store.Store
+	wrapStore func(store.Store) store.Store
+	pub       *kafka.Publisher
+	sub       *kafka.Subscriber
+	proc      *pipeline.Processor
+	stages    pipeline.Stages
+	catalog   *cost.Catalog
+	outbox    *pipeline.Outbox
+	router    *message.Router
+	live      *pipeline.Live
+	http      *http.Server
+	httpAddr  chan string // receives the listening address once
+}
+
+// Option changes how New builds an App.
+type Option func(*App)
+
+// WithStoreWrapper makes the pipeline write and read through wrap(st)
+// instead of the store st the configuration opens: to instrument it, or to
+// inject faults into a real store in tests. The App still closes st.
+func WithStoreWrapper(wrap func(st store.Store) store.Store) Option {
+	return func(a *App) { a.wrapStore = wrap }
 }
 
 // New builds every part of the process from cfg (with defaults set) but
 // starts consuming only in Run. On error, whatever was opened is closed.
-func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+func New(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (*App, error) {
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
@@ -66,6 +77,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a := &App{
 		cfg: cfg, log: log, reg: prometheus.NewRegistry(),
 		live: pipeline.NewLive(), httpAddr: make(chan string, 1),
+	}
+	for _, o := range opts {
+		o(a)
 	}
 	if err := a.open(ctx); err != nil {
 		a.closeAll()
@@ -141,6 +155,15 @@ func (a *App) openStore(ctx context.Context) error {
 	return nil
 }
 
+// pipelineStore is the store the pipeline writes and reads: the opened
+// one, wrapped if WithStoreWrapper was given.
+func (a *App) pipelineStore() store.Store {
+	if a.wrapStore != nil {
+		return a.wrapStore(a.store)
+	}
+	return a.store
+}
+
 func (a *App) buildPipeline() error {
 	var err error
 	a.catalog, err = loadCatalog(a.cfg.Prices)
@@ -161,7 +184,8 @@ func (a *App) buildPipeline() error {
 	if err != nil {
 		return fmt.Errorf("kafka publisher: %w", err)
 	}
-	a.outbox, err = pipeline.NewOutbox(a.cfg.Outbox, a.store, a.pub, a.cfg.Topics, a.log, a.reg)
+	ps := a.pipelineStore()
+	a.outbox, err = pipeline.NewOutbox(a.cfg.Outbox, ps, a.pub, a.cfg.Topics, a.log, a.reg)
 	if err != nil {
 		return err
 	}
@@ -197,7 +221,7 @@ func (a *App) buildPipeline() error {
 // scale-in history start afresh (see the Processor doc).
 func (a *App) restoreHosts(ctx context.Context, topic string, partition int32) error {
 	start := time.Now()
-	states, err := store.LoadStates(ctx, a.store, topic, []int32{partition})
+	states, err := store.LoadStates(ctx, a.outbox.Store(), topic, []int32{partition})
 	if err != nil {
 		return err
 	}
