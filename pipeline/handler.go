@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
@@ -56,7 +57,8 @@ func (h *Handler) Handle(msg *message.Message) error {
 		return h.reject(msg, err)
 	}
 
-	if pos, ok := kafka.PositionOf(msg); ok {
+	pos, fromKafka := kafka.PositionOf(msg)
+	if fromKafka {
 		s.Seq, s.Partition = pos.Offset+1, pos.Partition
 	}
 
@@ -69,6 +71,12 @@ func (h *Handler) Handle(msg *message.Message) error {
 	var rejected error
 	err = h.outbox.Produce(msg.Context(), b, func(b *store.Batch) error {
 		rejected = h.proc.Process(s, b)
+		if rejected == nil && fromKafka && b.Len() > 0 {
+			b.Produced = append(b.Produced, pos.Timestamp)
+			if len(b.Decisions) > 0 {
+				h.proc.metrics.toDecide.Observe(time.Since(pos.Timestamp).Seconds())
+			}
+		}
 		return rejected
 	})
 	switch {

@@ -76,6 +76,7 @@ type Outbox struct {
 	rows      prometheus.Counter
 	dropped   prometheus.Counter
 	flushTime prometheus.Histogram
+	toStore   prometheus.Histogram
 }
 
 // NewOutbox returns an Outbox writing to st and pub. reg may be nil.
@@ -105,6 +106,11 @@ func NewOutbox(
 			Name: "scalora_outbox_rows_dropped_total",
 			Help: "Records the store cannot hold (a time outside its range, a non-finite value) dropped before writing.",
 		}),
+		toStore: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "scalora_sample_to_store_seconds",
+			Help:    "From a sample's production (its Kafka timestamp) to the store write of the rows it closed.",
+			Buckets: LatencyBuckets,
+		}),
 		flushTime: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "scalora_outbox_flush_duration_seconds",
 			Help:    "Time one write of buffered records took.",
@@ -112,7 +118,7 @@ func NewOutbox(
 		}),
 	}
 	if reg != nil {
-		reg.MustRegister(o.flushes, o.rows, o.dropped, o.flushTime)
+		reg.MustRegister(o.flushes, o.rows, o.dropped, o.flushTime, o.toStore)
 	}
 	return o, nil
 }
@@ -238,6 +244,10 @@ func (o *Outbox) Flush(ctx context.Context) error {
 
 	o.flushes.WithLabelValues("ok").Inc()
 	o.rows.Add(float64(batch.Len()))
+	now := time.Now()
+	for _, t := range batch.Produced {
+		o.toStore.Observe(now.Sub(t).Seconds())
+	}
 	return nil
 }
 
@@ -318,6 +328,7 @@ func appendBatch(dst, src *store.Batch) {
 	dst.Costs = append(dst.Costs, src.Costs...)
 	dst.Opportunities = append(dst.Opportunities, src.Opportunities...)
 	dst.States = append(dst.States, src.States...)
+	dst.Produced = append(dst.Produced, src.Produced...)
 }
 
 // encodeAll turns records into messages keyed for Kafka. keyAndID returns

@@ -45,6 +45,7 @@ real CPU trace.`,
 	root.AddCommand(
 		newRunCmd(),
 		newDemoCmd(),
+		newBenchCmd(),
 		newProduceCmd(),
 		newAgentCmd(),
 		newAnalyzeCmd(),

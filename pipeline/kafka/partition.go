@@ -152,7 +152,9 @@ func (w *partitionWorker) deliver(r *kgo.Record) bool {
 		// A fresh message per attempt: a Watermill message can be acked
 		// or nacked only once.
 		ctx, cancel := context.WithCancel(w.ctx)
-		ctx = withPosition(ctx, Position{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset})
+		ctx = withPosition(ctx, Position{
+			Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp,
+		})
 		msg := toMessage(ctx, r)
 
 		acked, ok := w.attempt(msg)

@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 )
@@ -11,6 +12,9 @@ type Position struct {
 	Topic     string
 	Partition int32
 	Offset    int64
+	// Timestamp is the record's timestamp: when the producer created it,
+	// unless the topic is set to log-append time.
+	Timestamp time.Time
 }
 
 type positionKey struct{}

@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/scalora/scalora/schemas"
 )
@@ -22,6 +23,11 @@ type Batch struct {
 	// States are hosts' window states (table host_state). The pipeline
 	// writes them in a Write of their own, after the rows they produced.
 	States []schemas.HostState
+
+	// Produced holds, for each sample whose records the batch holds, when
+	// it was produced (its Kafka record's timestamp). It is not stored:
+	// the outbox measures the sample-to-stored-row latency with it.
+	Produced []time.Time
 }
 
 // Len is the number of rows in b.
@@ -40,6 +46,7 @@ func (b *Batch) Reset() {
 	b.Opportunities = b.Opportunities[:0]
 	clear(b.States) // drop the window copies
 	b.States = b.States[:0]
+	b.Produced = b.Produced[:0]
 }
 
 // Result is the answer to a query: column names and rows in column order.
