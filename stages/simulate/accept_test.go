@@ -18,14 +18,18 @@ func TestAcceptSaysWhyAFlatTraceCannotSave30Percent(t *testing.T) {
 	step := 5 * time.Minute
 
 	static := Measure(PolicyStatic, Static(12, 10), d, 0.6, 0.1, step)
-	ideal := Measure(PolicyIdeal, Ideal(d, g), d, 0.6, 0.1, step)
-	a := Accept(static, static, ideal, ideal, d, g, 1)
+	run := Ideal(d, g)
+	ideal := Measure(PolicyIdeal, run, d, 0.6, 0.1, step)
+	a := Accept(Judged{
+		Static: static, Reactive: static, Predictive: ideal, Ideal: ideal, Oracle: ideal, Lagged: ideal,
+		Demand: d, ReactiveRun: Static(12, 10), PredictiveRun: run, Group: g, Boot: 1,
+	})
 
 	if !near(a.IdealSavedPct, 10) || !near(a.SavedPct, 10) || a.Met {
 		t.Fatalf("acceptance %+v, want 10 %% saved, not met", a)
 	}
 	c := a.Checks[0]
-	if c.Name != CheckSaves || c.Met || !strings.Contains(c.Detail, "impossible on this trace") {
+	if c.Name != CheckSaves || c.Met || c.Cause != CauseIdealBound || !strings.Contains(c.Detail, "impossible on this trace") {
 		t.Fatalf("savings check %+v", c)
 	}
 	for _, c := range a.Checks[1:] {
@@ -47,15 +51,33 @@ func TestSuddenRisesCountJumpsBeyondTheHeadroomOfBootTime(t *testing.T) {
 }
 
 // Ties at zero under-provisioned steps count as beating the reactive
-// policy; a tie above zero does not.
+// policy; a tie above zero does not, and says how many of the steps were
+// the same.
 func TestBeatsReactiveOnlyWithFewerStepsOrATieAtZero(t *testing.T) {
-	if c := checkBeats(Outcome{}, Outcome{}); !c.Met || !strings.Contains(c.Detail, "tie at zero") {
+	beats := func(reactive, predictive []int) Check {
+		d := []float64{3, 1, 3}
+		m := func(run []int) Outcome { return Measure(PolicyReactive, run, d, 0.6, 0.1, time.Hour) }
+		return checkBeats(Judged{
+			Reactive: m(reactive), Predictive: m(predictive),
+			Demand: d, ReactiveRun: reactive, PredictiveRun: predictive,
+		}, Acceptance{})
+	}
+	if c := beats([]int{5, 5, 5}, []int{5, 2, 5}); !c.Met || c.Cause != "" || !strings.Contains(c.Detail, "tie at zero") {
 		t.Fatalf("tie at zero: %+v", c)
 	}
-	if c := checkBeats(Outcome{UnderProvisionedSteps: 1}, Outcome{UnderProvisionedSteps: 1}); c.Met {
+	// Both short at step 0 only: a tie on the same step.
+	if c := beats([]int{2, 2, 5}, []int{2, 1, 3}); c.Met || c.Cause != CauseTie || !strings.Contains(c.Detail, "short on 1 of the same steps") {
 		t.Fatalf("tie at 1: %+v", c)
 	}
-	if c := checkBeats(Outcome{UnderProvisionedSteps: 3}, Outcome{UnderProvisionedSteps: 1}); !c.Met {
-		t.Fatalf("1 against 3: %+v", c)
+	if c := beats([]int{2, 2, 2}, []int{2, 2, 3}); !c.Met || c.Cause != "" {
+		t.Fatalf("1 against 2: %+v", c)
+	}
+	// Reactive short once with 6 instance-hours, predictive twice with 5.
+	if c := beats([]int{3, 1, 2}, []int{2, 1, 2}); c.Met || c.Cause != CauseReactiveHeadroom {
+		t.Fatalf("2 against 1 with less headroom: %+v", c)
+	}
+	// Reactive short once with 5 instance-hours, predictive twice with 6.
+	if c := beats([]int{3, 1, 1}, []int{2, 2, 2}); c.Met || c.Cause != CauseForecast {
+		t.Fatalf("2 against 1 at equal cost: %+v", c)
 	}
 }

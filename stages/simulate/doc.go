@@ -23,6 +23,14 @@
 //   - ideal is not a policy but a bound: exactly what each step needs at
 //     the target utilisation, with no delay.
 //
+// Two more bounds explain a missed target (Acceptance): the Oracle runs the
+// decision stage with a perfect forecast, which is what Scalora's rules
+// (boot lead, stabilisation, step limit) save when the forecast is right;
+// Lagged sizes each step from the demand a boot time earlier plus the
+// smallest fixed reserve, chosen in hindsight, that keeps within the
+// under-provisioning target, which is what covering the trace's rises
+// costs without foreseeing them.
+//
 // Both autoscalers order at the end of a step from data up to that step.
 // Scale-in counts from the next step; added instances count only from the
 // first step that starts after they booted (see Predictive), for both: the
@@ -77,8 +85,13 @@
 //	                 instance_hours, cost_usd, steps,
 //	                 under_provisioned_steps, under_provisioned_pct,
 //	                 strained_steps, strained_pct, scale_outs, scale_ins
-//	acceptance       met, saved_pct, ideal_saved_pct, sudden_rise_pct,
-//	                 checks[] of name, met, detail
+//	acceptance       met, saved_pct, ideal_saved_pct, oracle_saved_pct,
+//	                 oracle_cost_usd, sudden_rise_pct, sudden_steps,
+//	                 sudden_under_steps, lagged_reserve, lagged_saved_pct,
+//	                 checks[] of name, met, cause (missed checks only:
+//	                 ideal_bound, rules_bound, unforeseen_rises,
+//	                 reactive_headroom, reactive_underprovisions, tie,
+//	                 forecast; see the Cause constants), detail
 //
 // By hand: a policy's instance_hours is Σ running_<policy> × step_seconds
 // / 3600 over series, cost_usd that times group.price_per_hour, and
@@ -89,5 +102,11 @@
 // has no cooldown beyond restarting its counts; the history of
 // Opportunities is the static count, since a trace does not record the
 // running count; one trace is one host, so the decision stage's averaging
-// over hosts is not exercised.
+// over hosts is not exercised. The two bounds are bounds of their own
+// kind, not of every policy: the Oracle is the decision stage's greedy
+// rules with a perfect forecast, not a proven cheapest schedule under those
+// rules (and the predictive policy can save more than it by running short);
+// Lagged is one family of policies without foresight (last usable demand
+// plus a fixed reserve), and one that sizes from a longer past may cover
+// the same rises for less.
 package simulate

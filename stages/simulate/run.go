@@ -88,7 +88,18 @@ func Run(w *Workload, cfg Config) (*Result, error) {
 	}
 
 	r.Opportunities = Opportunities(w, r.Static, r.Demand, g, price)
-	r.Acceptance = Accept(r.Outcomes[0], r.Outcomes[1], r.Outcomes[2], r.Outcomes[3],
-		r.Demand, g, bootSteps(g.BootTime, w.Step))
+
+	oracle, err := Oracle(w, g)
+	if err != nil {
+		return nil, err
+	}
+	boot := bootSteps(g.BootTime, w.Step)
+	lagged, reserve := Lagged(r.Demand, g, boot, int(AcceptUnderPct/100*float64(w.Len())))
+	r.Acceptance = Accept(Judged{
+		Static: r.Outcomes[0], Reactive: r.Outcomes[1], Predictive: r.Outcomes[2], Ideal: r.Outcomes[3],
+		Oracle: measure("oracle", oracle), Lagged: measure("lagged", lagged), LaggedReserve: reserve,
+		Demand: r.Demand, ReactiveRun: r.Reactive, PredictiveRun: r.Predictive,
+		Group: g, Boot: boot,
+	})
 	return r, nil
 }
