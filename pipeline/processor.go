@@ -15,11 +15,21 @@ import (
 	"github.com/scalora/scalora/stages/window"
 )
 
-// Stages is the chain a Processor runs, in order.
+// HostStages are the stages that keep per-host state: one set serves one
+// shard of the hosts (the hosts of one input partition).
+type HostStages struct {
+	Window   Windower
+	Forecast Forecaster
+	Anomaly  Scorer
+}
+
+// Stages is the chain a Processor runs, in order: the host stages of the
+// sample's shard, then the group stages shared by every shard.
 type Stages struct {
-	Window      Windower
-	Forecast    Forecaster
-	Anomaly     Scorer
+	// NewHostStages builds the host stages of a new shard. Each shard's
+	// are called under that shard's lock only, so shards run in parallel.
+	NewHostStages func() (HostStages, error)
+
 	Decision    Decider
 	Cost        Coster
 	Opportunity OpportunityFinder
@@ -27,27 +37,97 @@ type Stages struct {
 
 // Processor runs the stage chain on one sample at a time.
 //
-// Process is safe for concurrent use: one lock guards all stage state. That
-// serialises the chain; a sharded processor (one chain per partition) is
-// what would lift it, and is not built yet.
+// Process is safe for concurrent use. Hosts are sharded by the input
+// partition their samples come from (Sample.Partition), since a host is
+// always read from one partition: each shard has its own window, forecast
+// and anomaly stages under its own lock, so the partitions' handlers run
+// the costly part of the chain in parallel. The group stages (decision,
+// cost, opportunity) are shared and run under one lock, after the shard's
+// is released; they cost little per step.
+//
+// A Processor serves every partition of one process; a host's state lives
+// in the shard of its partition, and moves with the partition (see
+// SnapshotDirty and Restore).
 type Processor struct {
-	mu      sync.Mutex
 	stages  Stages
 	live    *Live
 	metrics *metrics
-	closed  []window.Closed
+
+	shardsMu sync.RWMutex
+	shards   map[int32]*shard
+
+	groupMu sync.Mutex // guards the group stages
 
 	processed atomic.Int64
 }
 
+// shard is the host stages of one input partition and their lock.
+type shard struct {
+	mu     sync.Mutex
+	stages HostStages
+	closed []window.Closed
+
+	// reports are the forecasts this call produced, handed to the group
+	// stages after mu is released; reused between calls (under mu, then
+	// groupMu, in that order).
+	reports []report
+}
+
+// report is what the group stages need of one closed step.
+type report struct {
+	f      schemas.Forecast
+	cpuNow float64
+}
+
 // NewProcessor returns a Processor over stages. live may be nil; reg may be
-// nil (no metrics).
+// nil (no metrics). The first shard is built at once, so that a stage
+// configuration error shows here.
 func NewProcessor(stages Stages, live *Live, reg prometheus.Registerer) (*Processor, error) {
-	if stages.Window == nil || stages.Forecast == nil || stages.Anomaly == nil ||
-		stages.Decision == nil || stages.Cost == nil || stages.Opportunity == nil {
+	if stages.NewHostStages == nil || stages.Decision == nil || stages.Cost == nil || stages.Opportunity == nil {
 		return nil, fmt.Errorf("new processor: every stage is required")
 	}
-	return &Processor{stages: stages, live: live, metrics: newMetrics(reg)}, nil
+	p := &Processor{stages: stages, live: live, metrics: newMetrics(reg), shards: map[int32]*shard{}}
+	if _, err := p.shard(0); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// shard returns the shard of partition, building it on first use.
+func (p *Processor) shard(partition int32) (*shard, error) {
+	p.shardsMu.RLock()
+	sh := p.shards[partition]
+	p.shardsMu.RUnlock()
+	if sh != nil {
+		return sh, nil
+	}
+
+	p.shardsMu.Lock()
+	defer p.shardsMu.Unlock()
+	if sh := p.shards[partition]; sh != nil {
+		return sh, nil
+	}
+	hs, err := p.stages.NewHostStages()
+	if err != nil {
+		return nil, fmt.Errorf("new processor shard: %w", err)
+	}
+	if hs.Window == nil || hs.Forecast == nil || hs.Anomaly == nil {
+		return nil, fmt.Errorf("new processor shard: every host stage is required")
+	}
+	sh = &shard{stages: hs}
+	p.shards[partition] = sh
+	return sh, nil
+}
+
+// allShards returns the shards, for the calls that visit every host.
+func (p *Processor) allShards() []*shard {
+	p.shardsMu.RLock()
+	defer p.shardsMu.RUnlock()
+	out := make([]*shard, 0, len(p.shards))
+	for _, sh := range p.shards {
+		out = append(out, sh)
+	}
+	return out
 }
 
 // Labels of scalora_samples_dropped_total.
@@ -62,16 +142,19 @@ const (
 // sample (see Windower) produces nothing and no error: it is counted in
 // scalora_samples_dropped_total.
 func (p *Processor) Process(s schemas.Sample, out *store.Batch) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-
 	p.metrics.samples.Inc()
 	p.processed.Add(1)
 
+	sh, err := p.shard(s.Partition)
+	if err != nil {
+		return err
+	}
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+
 	start := time.Now()
-	var err error
-	p.closed, err = p.stages.Window.Add(s, p.closed[:0])
-	p.metrics.observe(stageWindow, start, len(p.closed), err)
+	sh.closed, err = sh.stages.Window.Add(s, sh.closed[:0])
+	p.metrics.observe(stageWindow, start, len(sh.closed), err)
 	switch {
 	case errors.Is(err, window.ErrReplayed):
 		p.metrics.dropped.WithLabelValues(droppedReplayed).Inc()
@@ -90,40 +173,50 @@ func (p *Processor) Process(s schemas.Sample, out *store.Batch) error {
 	if err != nil {
 		return fmt.Errorf("window: %w", err)
 	}
+	return p.closeSteps(sh, out)
+}
 
-	for i := range p.closed {
-		if err := p.closeStep(&p.closed[i], out); err != nil {
+// closeSteps runs the stages after the window on the shard's closed steps:
+// the host stages under the shard's lock (held by the caller), then the
+// group stages under theirs.
+func (p *Processor) closeSteps(sh *shard, out *store.Batch) error {
+	if len(sh.closed) == 0 {
+		return nil
+	}
+	sh.reports = sh.reports[:0]
+	for i := range sh.closed {
+		c := &sh.closed[i]
+		out.Steps = append(out.Steps, c.Step)
+
+		start := time.Now()
+		f := sh.stages.Forecast.Forecast(*c)
+		p.metrics.observe(stageForecast, start, 1, nil)
+		out.Forecasts = append(out.Forecasts, f)
+
+		start = time.Now()
+		a := sh.stages.Anomaly.Score(*c)
+		sh.stages.Anomaly.ObserveForecast(f)
+		p.metrics.observe(stageAnomaly, start, 1, nil)
+		out.Anomalies = append(out.Anomalies, a)
+
+		p.live.observeHost(c.Step, f, a)
+		sh.reports = append(sh.reports, report{f: f, cpuNow: math.Min(c.Step.CPU, 100)})
+	}
+
+	p.groupMu.Lock()
+	defer p.groupMu.Unlock()
+	for _, r := range sh.reports {
+		start := time.Now()
+		decisions := p.stages.Decision.Observe(r.f, r.cpuNow)
+		p.metrics.observe(stageDecision, start, len(decisions), nil)
+		if err := p.decide(decisions, out); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// closeStep runs the stages after the window on one closed step.
-func (p *Processor) closeStep(c *window.Closed, out *store.Batch) error {
-	out.Steps = append(out.Steps, c.Step)
-
-	start := time.Now()
-	f := p.stages.Forecast.Forecast(*c)
-	p.metrics.observe(stageForecast, start, 1, nil)
-	out.Forecasts = append(out.Forecasts, f)
-
-	start = time.Now()
-	a := p.stages.Anomaly.Score(*c)
-	p.stages.Anomaly.ObserveForecast(f)
-	p.metrics.observe(stageAnomaly, start, 1, nil)
-	out.Anomalies = append(out.Anomalies, a)
-
-	p.live.observeHost(c.Step, f, a)
-
-	start = time.Now()
-	decisions := p.stages.Decision.Observe(f, math.Min(c.Step.CPU, 100))
-	p.metrics.observe(stageDecision, start, len(decisions), nil)
-
-	return p.decide(decisions, out)
-}
-
-// decide prices decisions and appends both to out.
+// decide prices decisions and appends both to out. p.groupMu is held.
 func (p *Processor) decide(decisions []schemas.Decision, out *store.Batch) error {
 	for _, d := range decisions {
 		start := time.Now()
@@ -148,8 +241,8 @@ func (p *Processor) Processed() int64 { return p.processed.Load() }
 // It does not close the hosts' open steps: their samples may still be
 // completed by later input.
 func (p *Processor) Flush(out *store.Batch) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	p.groupMu.Lock()
+	defer p.groupMu.Unlock()
 
 	start := time.Now()
 	decisions := p.stages.Decision.Flush()
@@ -164,21 +257,27 @@ func (p *Processor) Flush(out *store.Batch) error {
 // SnapshotDirty appends the window state of every host changed since the
 // last call (see window.Windower.SnapshotDirty), tagged with source.
 func (p *Processor) SnapshotDirty(source string, dst []schemas.HostState) []schemas.HostState {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.stages.Window.SnapshotDirty(source, dst)
+	for _, sh := range p.allShards() {
+		sh.mu.Lock()
+		dst = sh.stages.Window.SnapshotDirty(source, dst)
+		sh.mu.Unlock()
+	}
+	return dst
 }
 
-// Restore gives the window stage the states read back from the store. A
+// Restore gives each state to the window stage of its partition's shard. A
 // state the windower refuses (another step or size, damaged) is counted and
 // skipped: its host starts afresh. It returns how many were restored and
 // the first refusal, for the log.
 func (p *Processor) Restore(states []schemas.HostState) (restored int, firstErr error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-
 	for _, hs := range states {
-		if err := p.stages.Window.Restore(hs); err != nil {
+		sh, err := p.shard(hs.Partition)
+		if err == nil {
+			sh.mu.Lock()
+			err = sh.stages.Window.Restore(hs)
+			sh.mu.Unlock()
+		}
+		if err != nil {
 			p.metrics.restored.WithLabelValues("refused").Inc()
 			if firstErr == nil {
 				firstErr = err
@@ -191,25 +290,29 @@ func (p *Processor) Restore(states []schemas.HostState) (restored int, firstErr 
 	return restored, firstErr
 }
 
-// isLate says whether err rejects a sample as late.
-func isLate(err error) bool {
-	var se *schemas.SampleError
-	return errors.As(err, &se) && se.Reason == schemas.ReasonLate
-}
-
-// CloseIdle runs the chain on the steps the windower closes for hosts that
+// CloseIdle runs the chain on the steps the windowers close for hosts that
 // went silent (window.Config.IdleTimeout), appending the records to out.
 func (p *Processor) CloseIdle(out *store.Batch) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-
-	start := time.Now()
-	p.closed = p.stages.Window.CloseIdle(p.closed[:0])
-	p.metrics.observe(stageWindow, start, len(p.closed), nil)
-	for i := range p.closed {
-		if err := p.closeStep(&p.closed[i], out); err != nil {
+	for _, sh := range p.allShards() {
+		if err := p.closeIdle(sh, out); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func (p *Processor) closeIdle(sh *shard, out *store.Batch) error {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+
+	start := time.Now()
+	sh.closed = sh.stages.Window.CloseIdle(sh.closed[:0])
+	p.metrics.observe(stageWindow, start, len(sh.closed), nil)
+	return p.closeSteps(sh, out)
+}
+
+// isLate says whether err rejects a sample as late.
+func isLate(err error) bool {
+	var se *schemas.SampleError
+	return errors.As(err, &se) && se.Reason == schemas.ReasonLate
 }

@@ -6,9 +6,10 @@ import (
 )
 
 // The stage contracts below are what the Processor needs of each stage. All
-// of them are called by the Processor with its lock held, so an
-// implementation need not be safe for concurrent use; none may keep a
-// reference to a window.Closed's Values after returning.
+// of them are called by the Processor with a lock held (the shard's for the
+// host stages, the group lock for the others), so an implementation need
+// not be safe for concurrent use; none may keep a reference to a
+// window.Closed's Values after returning.
 
 // Windower places samples on each host's step grid and returns the steps the
 // sample closed, oldest first, appended to dst. A sample it cannot place

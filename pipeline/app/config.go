@@ -147,7 +147,8 @@ type WindowConfig struct {
 	// late. Default 0: off, because a consumer that stalls for longer
 	// (the store down, a long replay) would close steps early.
 	IdleTimeout time.Duration `yaml:"idle_timeout"`
-	// MaxHosts tracked by one process. Default 1,000,000.
+	// MaxHosts tracked per input partition (each partition's hosts have
+	// windows of their own). Default 1,000,000.
 	MaxHosts int `yaml:"max_hosts"`
 }
 

@@ -20,25 +20,30 @@ import (
 func buildStages(c Config, cat *cost.Catalog, log *slog.Logger) (pipeline.Stages, error) {
 	var s pipeline.Stages
 
-	w, err := window.New(c.windowConfig())
-	if err != nil {
-		return s, fmt.Errorf("window stage: %w", err)
-	}
-
 	model, err := loadModel(c.Forecast.Model)
 	if err != nil {
 		return s, err
 	}
 	log.Info("forecast model loaded", "model", model.Name(), "file", cmp.Or(c.Forecast.Model, "built-in"),
 		"trained_on", len(model.Training.Series), "horizon", model.Horizon())
-	f, err := forecast.NewStage(forecast.Config{Step: c.Window.Step}, model)
-	if err != nil {
-		return s, fmt.Errorf("forecast stage: %w", err)
-	}
 
-	a, err := anomaly.New(c.anomalyConfig())
-	if err != nil {
-		return s, fmt.Errorf("anomaly stage: %w", err)
+	// One set of host stages per input partition; the model is shared (it
+	// is immutable), each stage keeps its own scratch and per-host state.
+	s.NewHostStages = func() (pipeline.HostStages, error) {
+		var hs pipeline.HostStages
+		w, err := window.New(c.windowConfig())
+		if err != nil {
+			return hs, fmt.Errorf("window stage: %w", err)
+		}
+		f, err := forecast.NewStage(forecast.Config{Step: c.Window.Step}, model)
+		if err != nil {
+			return hs, fmt.Errorf("forecast stage: %w", err)
+		}
+		a, err := anomaly.New(c.anomalyConfig())
+		if err != nil {
+			return hs, fmt.Errorf("anomaly stage: %w", err)
+		}
+		return pipeline.HostStages{Window: w, Forecast: f, Anomaly: a}, nil
 	}
 
 	d, co, err := buildDecision(c, cat)
@@ -50,7 +55,8 @@ func buildStages(c Config, cat *cost.Catalog, log *slog.Logger) (pipeline.Stages
 		return s, fmt.Errorf("opportunity stage: %w", err)
 	}
 
-	return pipeline.Stages{Window: w, Forecast: f, Anomaly: a, Decision: d, Cost: co, Opportunity: op}, nil
+	s.Decision, s.Cost, s.Opportunity = d, co, op
+	return s, nil
 }
 
 func loadModel(path string) (*forecast.Model, error) {
