@@ -27,7 +27,18 @@ type HostStatus struct {
 	// dropped as exact duplicates.
 	LateSamples      uint64 `json:"late_samples"`
 	DuplicateSamples uint64 `json:"duplicate_samples"`
+
+	// ForecastError1 is the absolute error of the one-step forecast of the
+	// last closed step, in CPU points; ForecastMAE1 the host's rolling mean
+	// of it (exponential, weight 1/32 per step: about the last half hour
+	// at 1-minute steps); ForecastErrors how many went into it.
+	ForecastError1 float64 `json:"forecast_error_1"`
+	ForecastMAE1   float64 `json:"forecast_mae_1"`
+	ForecastErrors uint64  `json:"forecast_errors"`
 }
+
+// maeWeight is the weight of the newest error in ForecastMAE1.
+const maeWeight = 1.0 / 32
 
 // GroupStatus is what is known now about one group.
 type GroupStatus struct {
@@ -77,6 +88,24 @@ func (l *Live) count(host string, inc func(*HostStatus)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	inc(l.host(host))
+}
+
+// observeError folds a one-step forecast error into the host's status.
+func (l *Live) observeError(e schemas.ForecastError) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+
+	h := l.host(e.Host)
+	h.ForecastError1 = e.AbsError
+	if h.ForecastErrors == 0 {
+		h.ForecastMAE1 = e.AbsError
+	} else {
+		h.ForecastMAE1 += maeWeight * (e.AbsError - h.ForecastMAE1)
+	}
+	h.ForecastErrors++
 }
 
 func (l *Live) observeHost(step schemas.Step, f schemas.Forecast, a schemas.Anomaly) {

@@ -327,6 +327,7 @@ func appendBatch(dst, src *store.Batch) {
 	dst.Decisions = append(dst.Decisions, src.Decisions...)
 	dst.Costs = append(dst.Costs, src.Costs...)
 	dst.Opportunities = append(dst.Opportunities, src.Opportunities...)
+	dst.Errors = append(dst.Errors, src.Errors...)
 	dst.States = append(dst.States, src.States...)
 	dst.Produced = append(dst.Produced, src.Produced...)
 }

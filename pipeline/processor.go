@@ -63,9 +63,10 @@ type Processor struct {
 
 // shard is the host stages of one input partition and their lock.
 type shard struct {
-	mu     sync.Mutex
-	stages HostStages
-	closed []window.Closed
+	mu       sync.Mutex
+	stages   HostStages
+	accuracy *accuracy
+	closed   []window.Closed
 
 	// reports are the forecasts this call produced, handed to the group
 	// stages after mu is released; reused between calls (under mu, then
@@ -114,7 +115,7 @@ func (p *Processor) shard(partition int32) (*shard, error) {
 	if hs.Window == nil || hs.Forecast == nil || hs.Anomaly == nil {
 		return nil, fmt.Errorf("new processor shard: every host stage is required")
 	}
-	sh = &shard{stages: hs}
+	sh = &shard{stages: hs, accuracy: newAccuracy()}
 	p.shards[partition] = sh
 	return sh, nil
 }
@@ -199,6 +200,10 @@ func (p *Processor) closeSteps(sh *shard, out *store.Batch) error {
 		p.metrics.observe(stageAnomaly, start, 1, nil)
 		out.Anomalies = append(out.Anomalies, a)
 
+		if e, ok := sh.accuracy.observe(c.Step, f); ok {
+			out.Errors = append(out.Errors, e)
+			p.live.observeError(e)
+		}
 		p.live.observeHost(c.Step, f, a)
 		sh.reports = append(sh.reports, report{f: f, cpuNow: math.Min(c.Step.CPU, 100)})
 	}

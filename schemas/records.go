@@ -53,6 +53,20 @@ type Forecast struct {
 	Reason string `json:"reason,omitempty"`
 }
 
+// ForecastError is a forecast value compared with the step it forecast,
+// once that step closed. Natural key (Host, Time, Horizon); Time is the
+// start of the target step, Model what made the forecast.
+type ForecastError struct {
+	Host     string    `json:"host"`
+	Group    string    `json:"group"`
+	Time     time.Time `json:"ts"`
+	Horizon  int       `json:"horizon"`
+	Forecast float64   `json:"forecast"`
+	Actual   float64   `json:"actual"`
+	AbsError float64   `json:"abs_error"`
+	Model    string    `json:"model"`
+}
+
 // Anomaly is the anomaly score of a host's closed window.
 // Natural key: (Host, Time).
 type Anomaly struct {

@@ -123,3 +123,36 @@ func TestIdleHostsLastStepsCloseWithIdleTimeout(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestOneStepErrorsAreStoredAndLive: every closed step after the first is
+// compared with the one-step forecast made before it; the stored error
+// matches the stored forecast and step, and the live status carries it.
+func TestOneStepErrorsAreStoredAndLive(t *testing.T) {
+	requireCHDB(t)
+	a, stop := startApp(t, t.TempDir())
+	defer stop()
+
+	publish(t, a, sampleMsgs("h1", time.Now().Add(-time.Hour).Truncate(time.Minute), 40)...)
+	waitProcessed(t, a, 40)
+	if err := a.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+
+	// 38 steps closed (the last two stay open); all but the first judged.
+	if n := count(t, a, "SELECT count() FROM scalora.forecast_errors FINAL WHERE host = 'h1' AND horizon = 1"); n != 37 {
+		t.Fatalf("%d one-step errors stored, want 37", n)
+	}
+	q := `SELECT count() FROM scalora.forecast_errors AS e FINAL
+		JOIN (SELECT host, ts, value FROM scalora.forecasts FINAL WHERE horizon = 1) AS f
+		  ON f.host = e.host AND f.ts = e.ts - INTERVAL 1 MINUTE
+		JOIN (SELECT host, ts, cpu FROM scalora.steps FINAL) AS s ON s.host = e.host AND s.ts = e.ts
+		WHERE abs(e.forecast - f.value) < 1e-9 AND abs(e.actual - s.cpu) < 1e-9 AND abs(e.abs_error - abs(s.cpu - f.value)) < 1e-9`
+	if n := count(t, a, q); n != 37 {
+		t.Errorf("%d of 37 stored errors agree with the stored forecasts and steps", n)
+	}
+
+	h, ok := a.Live().Host("h1")
+	if !ok || h.ForecastErrors != 37 || h.ForecastMAE1 <= 0 {
+		t.Errorf("live status of h1: %d errors, rolling MAE %v; want 37 and a positive MAE", h.ForecastErrors, h.ForecastMAE1)
+	}
+}

@@ -20,6 +20,8 @@ type Batch struct {
 	Costs     []schemas.Cost
 	// Opportunities are missed scale-downs (table missed_opportunities).
 	Opportunities []schemas.Opportunity
+	// Errors are one-step forecast errors (table forecast_errors).
+	Errors []schemas.ForecastError
 	// States are hosts' window states (table host_state). The pipeline
 	// writes them in a Write of their own, after the rows they produced.
 	States []schemas.HostState
@@ -33,7 +35,7 @@ type Batch struct {
 // Len is the number of rows in b.
 func (b *Batch) Len() int {
 	return len(b.Steps) + len(b.Forecasts) + len(b.Anomalies) + len(b.Decisions) + len(b.Costs) +
-		len(b.Opportunities) + len(b.States)
+		len(b.Opportunities) + len(b.Errors) + len(b.States)
 }
 
 // Reset empties b, keeping its capacity.
@@ -44,6 +46,7 @@ func (b *Batch) Reset() {
 	b.Decisions = b.Decisions[:0]
 	b.Costs = b.Costs[:0]
 	b.Opportunities = b.Opportunities[:0]
+	b.Errors = b.Errors[:0]
 	clear(b.States) // drop the window copies
 	b.States = b.States[:0]
 	b.Produced = b.Produced[:0]

@@ -16,6 +16,14 @@ import (
 // than 65535 horizons. Backends call it before writing anything, so a bad
 // row refuses the whole batch.
 func (b *Batch) Validate() error {
+	for i, r := range b.Errors {
+		if err := checkRow(r.Time, r.Forecast, r.Actual, r.AbsError); err != nil {
+			return fmt.Errorf("errors[%d]: %w", i, err)
+		}
+		if err := checkHorizons(r.Horizon); err != nil {
+			return fmt.Errorf("errors[%d]: %w", i, err)
+		}
+	}
 	for i, r := range b.States {
 		if r.Host == "" {
 			return fmt.Errorf("states[%d]: empty host", i)
@@ -132,6 +140,15 @@ func (b *Batch) DropInvalid() (int, error) {
 	})
 	b.Opportunities = filter(b.Opportunities, func(r schemas.Opportunity) bool {
 		return keep(checkOpportunity(r))
+	})
+	b.Errors = filter(b.Errors, func(r schemas.ForecastError) bool {
+		return keep(errors.Join(checkRow(r.Time, r.Forecast, r.Actual, r.AbsError), checkHorizons(r.Horizon)))
+	})
+	b.States = filter(b.States, func(r schemas.HostState) bool {
+		if r.Host == "" {
+			return keep(fmt.Errorf("state with an empty host"))
+		}
+		return keep(checkRow(r.Updated))
 	})
 	return n, first
 }

@@ -26,6 +26,7 @@ const (
 		"static_instances, decided_instances, static_cost, decided_cost, savings"
 	opportunityColumns = "group, start, end, provider, instance_type, removable, instance_hours, dollars, reason"
 	stateColumns       = "host, source, partition, seq, updated, state"
+	errorColumns       = "host, group, ts, horizon, forecast, actual, abs_error, model"
 )
 
 // appendHeader appends the INSERT statement that precedes the rows.
@@ -50,6 +51,24 @@ func appendSteps(buf []byte, rows []schemas.Step) []byte {
 		buf = appendFloat(append(buf, ','), r.CPU)
 		buf = strconv.AppendInt(append(buf, ','), int64(r.Samples), 10)
 		buf = strconv.AppendBool(append(buf, ','), r.Filled)
+		buf = append(buf, "]\n"...)
+	}
+	return buf
+}
+
+func appendErrors(buf []byte, rows []schemas.ForecastError) []byte {
+	for i := range rows {
+		r := &rows[i]
+
+		buf = append(buf, '[')
+		buf = appendString(buf, r.Host)
+		buf = appendString(append(buf, ','), r.Group)
+		buf = appendTime(append(buf, ','), r.Time)
+		buf = strconv.AppendInt(append(buf, ','), int64(r.Horizon), 10)
+		buf = appendFloat(append(buf, ','), r.Forecast)
+		buf = appendFloat(append(buf, ','), r.Actual)
+		buf = appendFloat(append(buf, ','), r.AbsError)
+		buf = appendString(append(buf, ','), r.Model)
 		buf = append(buf, "]\n"...)
 	}
 	return buf
@@ -228,7 +247,7 @@ func appendString(buf []byte, s string) []byte {
 }
 
 // tables are the tables a Write inserts into, in order.
-var tables = [...]string{"steps", "forecasts", "anomalies", "decisions", "costs", "missed_opportunities", "host_state"}
+var tables = [...]string{"steps", "forecasts", "anomalies", "decisions", "costs", "missed_opportunities", "forecast_errors", "host_state"}
 
 // encodeBatch appends one INSERT statement per non-empty table of b to buf
 // and returns buf and the statements (sub-slices of buf; nil for empty
@@ -252,6 +271,7 @@ func encodeBatch(buf []byte, qdb string, b *store.Batch) ([]byte, [len(tables)][
 	add(5, len(b.Opportunities), opportunityColumns, func(p []byte) []byte {
 		return appendOpportunities(p, b.Opportunities)
 	})
-	add(6, len(b.States), stateColumns, func(p []byte) []byte { return appendStates(p, b.States) })
+	add(6, len(b.Errors), errorColumns, func(p []byte) []byte { return appendErrors(p, b.Errors) })
+	add(7, len(b.States), stateColumns, func(p []byte) []byte { return appendStates(p, b.States) })
 	return buf, out
 }

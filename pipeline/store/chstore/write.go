@@ -87,6 +87,14 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 			}
 			return nil
 		}},
+		{"forecast_errors", "host, group, ts, horizon, forecast, actual, abs_error, model", len(b.Errors), func(bt driver.Batch) error {
+			for _, r := range b.Errors {
+				if err := bt.Append(r.Host, r.Group, r.Time, uint16(r.Horizon), r.Forecast, r.Actual, r.AbsError, r.Model); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 		{"host_state", "host, source, partition, seq, updated, state", len(b.States), func(bt driver.Batch) error {
 			for i := range b.States {
 				r := &b.States[i]
