@@ -38,6 +38,7 @@ type hostState struct {
 	since int // vectors pushed since the last fit
 	fitOn int // vectors the current forest was fitted on
 	fits  uint64
+	hosts int // hosts that scored a window here (1 in ScopeHost); never decreases
 
 	forest *Forest // nil before the first fit
 	stats  robustStats
@@ -89,9 +90,11 @@ func (d *Detector) Hosts() int { return len(d.states) }
 // has ("not scored: 12 of 64 windows of history"). From then on the window
 // is scored by a forest fitted on the history before it (a window never
 // judges itself), refitted as the history doubles and then every RefitEvery
-// windows. A window is anomalous when its score is at or above Threshold
-// and it also differs from the history by Config.MinChange, or when it is
-// a stuck metric (see KindFlatline) whatever its score. Only the first
+// windows. A window is anomalous when its score reaches the bar (Threshold
+// on a forest of the host's own; SharedThreshold and Config.TailProb on a
+// forest shared with other hosts of its group) and it also differs from
+// the history by Config.MinChange, or when it is a stuck metric (see
+// KindFlatline) whatever its score. Only the first
 // anomalous window of an event (see Config.Cooldown) is reported: it gets
 // Anomalous, Kind and Explanation; the anomalous windows after it keep
 // their Score and say in Explanation that they belong to a reported event.
@@ -110,6 +113,10 @@ func (d *Detector) Score(c window.Closed) schemas.Anomaly {
 
 	st := d.state(c.Step)
 	hm := d.meta(c.Step.Host)
+	if !hm.joined {
+		hm.joined = true
+		st.hosts++
+	}
 	var raw, x [NumFeatures]float64
 	Extract(raw[:], c)
 	hm.residuals(c.Step, &raw)
@@ -127,8 +134,23 @@ func (d *Detector) Score(c window.Closed) schemas.Anomaly {
 
 	out.Score = st.forest.Score(x[:])
 	histStd := stdFromForestSpace(st.stats.med[FeatStd])
-	flagged := out.Score >= max(d.cfg.Threshold, st.bar) && material(&raw, &st.stats.med, &d.cfg)
+	// The bar: Threshold on a forest of the host's own; on a forest shared
+	// with other hosts, SharedThreshold and the host's own score
+	// likelihood (see likelihood.go and Config.TailProb).
+	bar, surprising := d.cfg.Threshold, true
+	if d.cfg.TailProb > 0 {
+		p, warm := hm.lik.tail(out.Score, &d.cfg)
+		if st.hosts > 1 {
+			bar, surprising = d.cfg.SharedThreshold, warm && p <= d.cfg.TailProb
+		}
+	}
+	flagged := surprising && out.Score >= max(bar, st.bar) && material(&raw, &st.stats.med, &d.cfg)
 	anomalous := flagged || stuck(&raw, histStd, &d.cfg)
+	if d.cfg.TailProb > 0 && !anomalous {
+		// Anomalous windows stay out, so that a fault does not widen the
+		// spread it is judged against.
+		hm.lik.learn(out.Score, &d.cfg)
+	}
 	var z [NumFeatures]float64
 	var kind Kind
 	if anomalous {
@@ -136,7 +158,7 @@ func (d *Detector) Score(c window.Closed) schemas.Anomaly {
 		kind = classify(&raw, &z, histStd, &d.cfg)
 	}
 	switch {
-	case hm.event.step(anomalous, kind, c.Step.Time, d.cfg.Cooldown):
+	case hm.event.step(anomalous, kind, d.cfg.Cooldown):
 		out.Anomalous = true
 		out.Kind = string(kind)
 		out.Explanation = explain(&raw, &z)

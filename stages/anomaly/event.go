@@ -1,7 +1,5 @@
 package anomaly
 
-import "time"
-
 // event is a host's current anomaly event: a run of anomalous windows,
 // reported once, at its first window.
 //
@@ -18,11 +16,12 @@ import "time"
 // kind opens a new event. Those kinds are states that last and mean
 // something else (a stuck agent, capacity paid for and unused) than the
 // drop or spike that usually leads into them.
+//
+// 8 bytes: the kind is kept as its index in kindCodes.
 type event struct {
 	open  bool
-	quiet int // windows in a row without an anomaly since the last one
-	kind  Kind
-	since time.Time
+	kind  uint8  // index in kindCodes of the event's kind
+	quiet uint32 // windows in a row without an anomaly since the last one
 }
 
 // suppressedNote is the Explanation of an anomalous window that belongs to
@@ -33,14 +32,14 @@ const suppressedNote = "anomalous, part of an event already reported"
 // step advances the event by one scored window, of kind k when anomalous,
 // and says whether the window is to be reported (it opens an event).
 // cooldown < 0 turns grouping off: every anomalous window is reported.
-func (e *event) step(anomalous bool, k Kind, at time.Time, cooldown int) (report bool) {
+func (e *event) step(anomalous bool, k Kind, cooldown int) (report bool) {
 	if cooldown < 0 {
 		return anomalous
 	}
 	if !anomalous {
 		if e.open {
 			e.quiet++
-			if e.quiet > cooldown {
+			if int(e.quiet) > cooldown {
 				e.open = false
 			}
 		}
@@ -48,11 +47,24 @@ func (e *event) step(anomalous bool, k Kind, at time.Time, cooldown int) (report
 	}
 
 	e.quiet = 0
-	if e.open && (k == e.kind || (k != KindFlatline && k != KindIdle)) {
+	code := kindCode(k)
+	if e.open && (code == e.kind || (k != KindFlatline && k != KindIdle)) {
 		return false
 	}
 	e.open = true
-	e.kind = k
-	e.since = at
+	e.kind = code
 	return true
+}
+
+// kindCodes are the kinds an event can hold, by index.
+var kindCodes = [...]Kind{KindSpike, KindDrop, KindFlatline, KindIdle}
+
+// kindCode is k's index in kindCodes, or len(kindCodes) for an unknown kind.
+func kindCode(k Kind) uint8 {
+	for i, c := range kindCodes {
+		if c == k {
+			return uint8(i)
+		}
+	}
+	return uint8(len(kindCodes))
 }

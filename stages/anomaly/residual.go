@@ -7,11 +7,13 @@ import (
 	"github.com/scalora/scalora/schemas"
 )
 
-// hostMeta is what the Detector keeps per host besides the history: the
-// forecasts of the next steps it was told of and the scale of the host's
-// recent residuals (for the residual features), and the host's current
-// anomaly event (see event.go). It is per host even in ScopeGroup, because
-// forecasts and events are per host. About 120 bytes and a map entry.
+// hostMeta is what the Detector keeps per host besides the group's history
+// and forest: the forecasts of the next steps it was told of and the scale
+// of the host's recent residuals (for the residual features), the running
+// statistics of its scores (likelihood.go), and its current anomaly event
+// (event.go). It is per host whatever the Scope, because forecasts, score
+// levels and events are per host. 72 bytes (TestHostMetaSize), plus its
+// map entry and the host's name; BenchmarkBytesPerHost measures the lot.
 type hostMeta struct {
 	// pending holds the one-step forecasts of the two latest observed
 	// forecasts, keyed by the step they predict (Unix nanoseconds of its
@@ -19,19 +21,27 @@ type hostMeta struct {
 	// one closed step irrelevant: the forecast made at step t (for t+1)
 	// does not overwrite the one made at t-1 (for t) before t is scored.
 	pending [2]pendingForecast
-	slot    int
 
 	// meanAbs is an exponentially weighted mean of |residual| with weight
-	// residAlpha, over n residuals so far (a plain mean until residWarmup).
-	meanAbs float64
-	n       int
+	// residAlpha, over n residuals so far (a plain mean until residWarmup;
+	// n saturates there, as nothing reads it beyond).
+	meanAbs float32
+	n       uint16
+	slot    uint8
+
+	// joined is set once the host is counted in its state's hosts.
+	joined bool
 
 	event event
+	lik   likelihood
 }
 
+// pendingForecast is one observed one-step forecast. float32 holds a CPU
+// percent to a few thousandths of a point, far below any residual that
+// matters.
 type pendingForecast struct {
 	at    int64
-	value float64
+	value float32
 	ok    bool
 }
 
@@ -70,7 +80,7 @@ func (d *Detector) ObserveForecast(f schemas.Forecast) {
 	rs := d.meta(f.Host)
 
 	at := f.Time.Add(time.Duration(f.StepSeconds) * time.Second).UnixNano()
-	rs.pending[rs.slot] = pendingForecast{at: at, value: f.Values[0], ok: true}
+	rs.pending[rs.slot] = pendingForecast{at: at, value: float32(f.Values[0]), ok: true}
 	rs.slot ^= 1
 }
 
@@ -86,10 +96,10 @@ func (rs *hostMeta) residuals(s schemas.Step, x *[NumFeatures]float64) {
 		}
 		p.ok = false
 
-		r := s.CPU - p.value
+		r := s.CPU - float64(p.value)
 		x[FeatResid] = r
 		if rs.n >= residWarmup {
-			scale := max(meanADToSigma*rs.meanAbs, minResidScale)
+			scale := max(meanADToSigma*float64(rs.meanAbs), minResidScale)
 			x[FeatResidZ] = max(-maxResidZ, min(maxResidZ, r/scale))
 		}
 		rs.observe(math.Abs(r))
@@ -98,10 +108,10 @@ func (rs *hostMeta) residuals(s schemas.Step, x *[NumFeatures]float64) {
 }
 
 func (rs *hostMeta) observe(a float64) {
-	rs.n++
-	if rs.n <= residWarmup {
-		rs.meanAbs += (a - rs.meanAbs) / float64(rs.n)
+	if rs.n < residWarmup {
+		rs.n++
+		rs.meanAbs += (float32(a) - rs.meanAbs) / float32(rs.n)
 		return
 	}
-	rs.meanAbs += residAlpha * (a - rs.meanAbs)
+	rs.meanAbs += float32(residAlpha * (a - float64(rs.meanAbs)))
 }

@@ -39,6 +39,14 @@ type EvalConfig struct {
 
 	// Profiles are the NAB profiles scored. Default all three (Profiles()).
 	Profiles []Profile
+
+	// Shared, when true, runs every file through one detector, as hosts
+	// of one group fed row by row in turn (each with its own windower and
+	// forecast stage), instead of a fresh detector per file. With
+	// anomaly.ScopeGroup the files then share one history and forest, as
+	// a fleet's hosts do in the pipeline: this is how the report shows
+	// what the group scope costs. Default false.
+	Shared bool
 }
 
 // SetDefaults fills zero fields with their documented defaults.
@@ -72,6 +80,8 @@ type ConfigNote struct {
 	Cooldown    int      `json:"cooldown"`
 	MinChange   float64  `json:"min_change"`
 	Forecasts   bool     `json:"forecasts"`
+	Scope       string   `json:"scope"`
+	Shared      bool     `json:"shared"`
 	Ignored     []string `json:"ignored_features,omitempty"`
 }
 
@@ -100,7 +110,8 @@ type Overall struct {
 
 // Evaluate streams each file through the pipeline's own stages — a
 // window.Windower, the forecast stage when cfg.NewForecaster is set, and an
-// anomaly.Detector, fresh for each file, the file being one host — and
+// anomaly.Detector, fresh for each file, the file being one host (or, with
+// cfg.Shared, one detector for all files, each a host of one group) — and
 // scores the reported anomalies (Anomalous records) with NAB's rules
 // against labels.
 //
@@ -126,25 +137,46 @@ func Evaluate(files []string, labels Labels, cfg EvalConfig) (Report, error) {
 		Cooldown:    cfg.Anomaly.Cooldown,
 		MinChange:   cfg.Anomaly.MinChange,
 		Forecasts:   cfg.NewForecaster != nil,
+		Scope:       string(cfg.Anomaly.Scope),
+		Shared:      cfg.Shared,
 	}}
 	for _, f := range cfg.Anomaly.Ignore {
 		rep.Config.Ignored = append(rep.Config.Ignored, f.String())
 	}
 
+	var series []*trace.Series
+	var detected [][]int
 	for _, path := range files {
-		key, windows, ok := labels.For(path)
-		if !ok {
+		if _, _, ok := labels.For(path); !ok {
 			return Report{}, fmt.Errorf("evaluate %s: %w", path, ErrNoLabels)
 		}
 		s, err := trace.ReadFile(path)
 		if err != nil {
 			return Report{}, fmt.Errorf("evaluate: %w", err)
 		}
+		series = append(series, s)
+		if cfg.Shared {
+			continue
+		}
 		rows, err := Detect(s, cfg)
 		if err != nil {
 			return Report{}, fmt.Errorf("evaluate %s: %w", path, err)
 		}
+		detected = append(detected, rows)
+	}
+	if cfg.Shared {
+		fcs, err := newForecasters(len(series), cfg)
+		if err != nil {
+			return Report{}, fmt.Errorf("evaluate: %w", err)
+		}
+		if detected, err = detectMany(series, fcs, cfg); err != nil {
+			return Report{}, fmt.Errorf("evaluate: %w", err)
+		}
+	}
 
+	for i, path := range files {
+		key, windows, _ := labels.For(path)
+		s, rows := series[i], detected[i]
 		run := FileRun{File: path, Key: key, Detections: rows}
 		times, flagged := rowTimes(s), make([]bool, len(s.Points))
 		for _, r := range rows {
@@ -181,52 +213,101 @@ func Evaluate(files []string, labels Labels, cfg EvalConfig) (Report, error) {
 // of the rows whose step was reported anomalous, in increasing order.
 // cfg must have its defaults set.
 func Detect(s *trace.Series, cfg EvalConfig) ([]int, error) {
-	w, err := window.New(window.Config{Step: cfg.Step, Size: cfg.Size})
+	fcs, err := newForecasters(1, cfg)
 	if err != nil {
 		return nil, err
 	}
+	rows, err := detectMany([]*trace.Series{s}, fcs, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return rows[0], nil
+}
+
+// newForecasters makes n forecast stages with cfg.NewForecaster, or n nils
+// when it is not set.
+func newForecasters(n int, cfg EvalConfig) ([]Forecaster, error) {
+	fcs := make([]Forecaster, n)
+	if cfg.NewForecaster == nil {
+		return fcs, nil
+	}
+	for i := range fcs {
+		fc, err := cfg.NewForecaster()
+		if err != nil {
+			return nil, fmt.Errorf("forecast stage: %w", err)
+		}
+		fcs[i] = fc
+	}
+	return fcs, nil
+}
+
+// detectMany runs the series through one detector, each series a host of
+// the same group with its own windower and forecast stage (fcs[i], nil for
+// none), fed row by row in turn (row 0 of every series, then row 1, ...),
+// and returns each series' detected rows as Detect does. With one series
+// it is Detect; with several and anomaly.ScopeGroup, the hosts share the
+// group's history and forest, as a fleet does in the pipeline.
+func detectMany(ss []*trace.Series, fcs []Forecaster, cfg EvalConfig) ([][]int, error) {
 	det, err := anomaly.New(cfg.Anomaly)
 	if err != nil {
 		return nil, err
 	}
-	var fc Forecaster
-	if cfg.NewForecaster != nil {
-		if fc, err = cfg.NewForecaster(); err != nil {
-			return nil, fmt.Errorf("forecast stage: %w", err)
+	type hostRun struct {
+		name  string
+		w     *window.Windower
+		times []time.Time
+	}
+	runs := make([]hostRun, len(ss))
+	longest := 0
+	for i, s := range ss {
+		w, err := window.New(window.Config{Step: cfg.Step, Size: cfg.Size})
+		if err != nil {
+			return nil, err
 		}
+		name := s.Name
+		if name == "" {
+			name = "trace"
+		}
+		if len(ss) > 1 {
+			name = fmt.Sprintf("%d-%s", i, name)
+		}
+		runs[i] = hostRun{name: name, w: w, times: rowTimes(s)}
+		longest = max(longest, len(s.Points))
 	}
 
-	host := s.Name
-	if host == "" {
-		host = "trace"
-	}
-	times := rowTimes(s)
-	var rows []int
+	out := make([][]int, len(ss))
 	var closed []window.Closed
-	for _, p := range s.Points {
-		closed, err = w.Add(schemas.Sample{Version: 1, Host: host, Time: p.Time, CPU: p.CPU}, closed[:0])
-		if err != nil {
-			return nil, fmt.Errorf("window: %w", err)
-		}
-		for _, c := range closed {
-			var f schemas.Forecast
-			if fc != nil {
-				f = fc.Forecast(c)
-			}
-			a := det.Score(c)
-			if fc != nil {
-				det.ObserveForecast(f)
-			}
-			if !a.Anomalous {
+	for row := range longest {
+		for i, s := range ss {
+			if row >= len(s.Points) {
 				continue
 			}
-			r := sort.Search(len(times), func(i int) bool { return !times[i].Before(c.Step.Time) })
-			if r < len(times) && (len(rows) == 0 || rows[len(rows)-1] != r) {
-				rows = append(rows, r)
+			h, p := &runs[i], s.Points[row]
+			closed, err = h.w.Add(schemas.Sample{Version: 1, Host: h.name, Group: "eval", Time: p.Time, CPU: p.CPU}, closed[:0])
+			if err != nil {
+				return nil, fmt.Errorf("window %s: %w", h.name, err)
+			}
+			for _, c := range closed {
+				var f schemas.Forecast
+				if fcs[i] != nil {
+					f = fcs[i].Forecast(c)
+				}
+				a := det.Score(c)
+				if fcs[i] != nil {
+					det.ObserveForecast(f)
+				}
+				if !a.Anomalous {
+					continue
+				}
+				times := h.times
+				r := sort.Search(len(times), func(k int) bool { return !times[k].Before(c.Step.Time) })
+				if r < len(times) && (len(out[i]) == 0 || out[i][len(out[i])-1] != r) {
+					out[i] = append(out[i], r)
+				}
 			}
 		}
 	}
-	return rows, nil
+	return out, nil
 }
 
 func rowTimes(s *trace.Series) []time.Time {
