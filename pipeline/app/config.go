@@ -161,6 +161,11 @@ type ForecastConfig struct {
 
 // AnomalyConfig tunes the anomaly detector; zero fields keep its defaults.
 type AnomalyConfig struct {
+	// Scope is "group" (default: one forest per instance group and input
+	// partition, about 120 bytes per host) or "host" (a forest per host,
+	// about 370 KB per host: better on heterogeneous groups, only for
+	// small fleets).
+	Scope       string  `yaml:"scope"`
 	Threshold   float64 `yaml:"threshold"`
 	MinHistory  int     `yaml:"min_history"`
 	RefitEvery  int     `yaml:"refit_every"`
@@ -373,6 +378,7 @@ func (c Config) windowConfig() window.Config {
 // the stage's defaults.
 func (c Config) anomalyConfig() anomaly.Config {
 	a := anomaly.Config{
+		Scope:       anomaly.Scope(c.Anomaly.Scope),
 		Threshold:   c.Anomaly.Threshold,
 		MinHistory:  c.Anomaly.MinHistory,
 		RefitEvery:  c.Anomaly.RefitEvery,
