@@ -39,6 +39,8 @@ type benchOptions struct {
 	seed       uint64
 	cpuProfile string
 	memProfile string
+	commit     time.Duration
+	flushRows  int
 }
 
 func newBenchCmd() *cobra.Command {
@@ -89,6 +91,8 @@ the in-process kfake with --embedded, which is not a measure of Kafka.`,
 	f.StringVar(&o.dataDir, "data-dir", "", "where the store is written (default: a temporary folder, removed)")
 	f.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the synthetic series")
+	f.DurationVar(&o.commit, "commit-interval", time.Second, "the pipeline's kafka.commit_interval (each commit writes the store)")
+	f.IntVar(&o.flushRows, "flush-rows", 20_000, "the pipeline's outbox.flush_rows (pending records that force a write)")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the timed phase to this file")
 	f.StringVar(&o.memProfile, "memprofile", "", "write a pprof allocation profile (whole run) to this file")
 	return cmd
@@ -223,6 +227,9 @@ func benchConfig(o benchOptions) (app.Config, func(), error) {
 	cfg.Topics.Decisions = "bench.decisions." + suffix
 	cfg.Topics.Savings = "bench.savings." + suffix
 	cfg.Topics.DeadLetter = "bench.deadletter." + suffix
+	cfg.Kafka.CommitInterval = o.commit
+	cfg.Outbox.FlushRows = o.flushRows
+	cfg.Outbox.MaxPendingRows = max(10*o.flushRows, 200_000)
 	cfg.Window.Step = o.step
 	cfg.Decision.Step = o.step
 	cfg.Limits.MaxPast = time.Duration(o.warmup+o.steps+2) * o.step
