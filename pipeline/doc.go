@@ -14,4 +14,12 @@
 // output records acknowledged) everything produced before it, so every
 // output is delivered at least once; the store's idempotent writes absorb
 // the replays.
+//
+// Parallelism and state: the Processor shards hosts by input partition;
+// each shard has its own window, forecast and anomaly stages under its own
+// lock, so partitions are processed in parallel, while the group stages
+// (decision, cost, opportunity) are shared. Each host's window state is
+// written to the store after the rows it produced and read back when its
+// partition is assigned (after a restart or a rebalance), so a host keeps
+// forecasting on its next step wherever its partition goes.
 package pipeline

@@ -32,10 +32,9 @@ var (
 // a later step. All of this follows
 // the order in which Add is called for a host (for Kafka, the order of the
 // host's partition), not wall-clock time: a host that stops sending keeps
-// its last steps open until Flush, since only its own samples move its
-// watermark (a partition-wide or wall-clock watermark would close them; it
-// is not built yet). A sample for a step that already closed is rejected
-// as late.
+// its last steps open until Flush, or until CloseIdle closes them once
+// Config.IdleTimeout has passed on Config.Clock (off by default). A sample
+// for a step that already closed is rejected as late.
 //
 // Memory: with the defaults (Size 24, no lateness), a host costs a
 // 144-byte state (a 144-byte allocation: with the last seq applied and the
