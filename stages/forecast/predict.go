@@ -3,20 +3,19 @@ package forecast
 import (
 	"fmt"
 	"sync"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// blasImpl is gonum's pure-Go BLAS, with assembly kernels on amd64.
-var blasImpl gonum.Implementation
-
-// packedWeights re-lays the gate weights so one step of the forward pass is
-// a handful of contiguous multiply-adds over 4*Hidden values.
+// packedWeights re-lays the gate weights for the kernels of kernel.go: the
+// input and recurrent weights of all four gates as one matrix of
+// Features+Hidden rows by 4*Hidden columns, row-major, so that one step's
+// pre-activations are one matrix-vector product.
 type packedWeights struct {
-	wx []float64 // Features rows of 4*Hidden: gate g's unit j at g*Hidden+j
-	wh []float64 // Hidden rows of 4*Hidden, same column layout
-	b  []float64 // 4*Hidden
+	// w: row f < Features is input feature f, row Features+k is hidden
+	// unit k; column g*Hidden+j is gate g's unit j.
+	w []float64
+	b []float64 // 4*Hidden, same column layout
+	// simd: the assembly kernels run (see simdKernels).
+	simd bool
 }
 
 // prepare packs the weights and sets up the scratch pool; it must run once
@@ -25,19 +24,19 @@ func (m *Model) prepare() {
 	h, nf := m.Arch.Hidden, len(Features)
 	h4 := numGates * h
 	p := packedWeights{
-		wx: make([]float64, nf*h4),
-		wh: make([]float64, h*h4),
-		b:  make([]float64, h4),
+		w:    make([]float64, (nf+h)*h4),
+		b:    make([]float64, h4),
+		simd: simdKernels && h%4 == 0,
 	}
 	for g := range numGates {
 		for j := range h {
 			col := g*h + j
 			p.b[col] = m.W.B[g][j]
 			for f := range nf {
-				p.wx[f*h4+col] = m.W.Wx[g][f*h+j]
+				p.w[f*h4+col] = m.W.Wx[g][f*h+j]
 			}
 			for k := range h {
-				p.wh[k*h4+col] = m.W.Wh[g][k*h+j]
+				p.w[(nf+k)*h4+col] = m.W.Wh[g][k*h+j]
 			}
 		}
 	}
@@ -54,8 +53,9 @@ type predictorPool struct{ p *sync.Pool }
 // (or call Model.Predict, which borrows one from a pool). Predict does not
 // allocate.
 type Predictor struct {
-	m       *Model
-	z, h, c []float64
+	m *Model
+	// v is the kernels' input: the step's features, then the hidden state.
+	v, z, c []float64
 }
 
 // NewPredictor returns a Predictor over m; m must not change afterwards.
@@ -63,8 +63,8 @@ func (m *Model) NewPredictor() *Predictor {
 	h := m.Arch.Hidden
 	return &Predictor{
 		m: m,
+		v: make([]float64, len(Features)+h),
 		z: make([]float64, numGates*h),
-		h: make([]float64, h),
 		c: make([]float64, h),
 	}
 }
@@ -112,41 +112,31 @@ func (m *Model) denormalise(window, out []float64) {
 // (len Horizon), before de-normalisation and clipping.
 func (p *Predictor) forward(window, out []float64) {
 	m := p.m
-	hid := m.Arch.Hidden
-	h4 := numGates * hid
+	nf, hid := len(Features), m.Arch.Hidden
 	last := window[InputSize-1]
 	ds, ls := m.Norm.scale(window), m.Norm.LevelScale
-	z, h, c := p.z[:h4], p.h[:hid], p.c[:hid]
+	v, z, c := p.v[:nf+hid], p.z[:numGates*hid], p.c[:hid]
+	h := v[nf:]
 	clear(h)
 	clear(c)
 
-	for t, v := range window {
-		m.inputGates((v-last)/ds, v/ls, z)
-		// h is all zero at t == 0, so the recurrent product is skipped.
-		// z += Wh^T h through gonum's assembly kernel: the recurrent product
-		// is a large part of the work, and a scalar Go loop is several times
-		// slower.
-		if t > 0 {
-			blasImpl.Dgemv(blas.Trans, hid, h4, 1, m.packed.wh, h4, h, 1, 1, z, 1)
+	for t, x := range window {
+		v[0], v[1] = (x-last)/ds, x/ls // Features: delta_last, level
+		// The hidden state is all zero at t == 0: only the input rows.
+		if t == 0 {
+			m.packed.gates(v[:nf], z)
+		} else {
+			m.packed.gates(v, z)
 		}
-		cellStep(z, h, c)
+		m.packed.cell(z, h, c)
 	}
 	m.head(h, out)
 }
 
-// inputGates sets z (4*Hidden) to the bias plus the input part of every
-// gate's pre-activation for one step's features x0, x1.
-func (m *Model) inputGates(x0, x1 float64, z []float64) {
-	h4 := len(z)
-	b, wx0, wx1 := m.packed.b[:h4], m.packed.wx[:h4], m.packed.wx[h4:2*h4]
-	for j := range z {
-		z[j] = b[j] + x0*wx0[j] + x1*wx1[j]
-	}
-}
-
 // cellStep applies the gates in z (4*Hidden pre-activations) to the cell c
-// and writes the new hidden state into h. The nonlinearities are
-// fastSigmoid and fastTanh: exp and tanh were half of the forward pass.
+// and writes the new hidden state into h: the pure-Go cell kernel. The
+// nonlinearities are fastSigmoid and fastTanh: exp and tanh were half of
+// the forward pass.
 func cellStep(z, h, c []float64) {
 	hid := len(h)
 	zi, zf := z[:hid], z[hid:2*hid]
@@ -171,14 +161,15 @@ func (m *Model) head(h, out []float64) {
 // contract and results per window as Predict; use it for all hosts due in
 // the same tick. It does not allocate.
 //
-// The windows run one after the other. Running them together, with one
-// matrix-matrix product (gonum's Dgemm) per step instead of one
-// matrix-vector product per window, was measured slower here (85-98 µs
-// against 76-80 µs of CPU per forecast at batch 64, hidden 32): the 32 KiB
-// of recurrent weights already stay in L1 between windows, so reading them
-// once per step saves nothing, and gonum's Dgemm kernel is slower than its
-// Dgemv kernel at these shapes. A batch kernel pays off only with float32
-// SIMD code written for it (not done).
+// The windows run one after the other through the kernels of kernel.go.
+// Running them together, one matrix-matrix product per step instead of
+// one matrix-vector product per window, was measured slower with the
+// earlier gonum kernels (85-98 µs against 76-80 µs of CPU per forecast at
+// batch 64, hidden 32): the packed weights (34 x 128 float64, 34 KiB) stay
+// in the L1/L2 caches between windows, so reading them once per step for
+// many windows saves little. With the assembly kernels a forecast costs
+// about the same in a batch as alone (BenchmarkPredictBatch64 against
+// BenchmarkPredict); a batched kernel was not tried again.
 func (p *Predictor) PredictBatch(windows, out [][]float64) {
 	if len(out) < len(windows) {
 		panic(fmt.Sprintf("forecast: PredictBatch got %d windows and %d outputs", len(windows), len(out)))

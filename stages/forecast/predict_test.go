@@ -1,6 +1,7 @@
 package forecast
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -55,31 +56,35 @@ func TestPredictMatchesGorgoniaForward(t *testing.T) {
 
 	rng := rand.New(rand.NewPCG(11, 12))
 	for name, m := range models {
-		t.Run(name, func(t *testing.T) {
-			windows := make([][]float64, 8)
-			for i := range windows {
-				windows[i] = randomWindow(rng)
-			}
-			want := gorgoniaForward(t, m, windows)
+		for _, simd := range kernelChoices() {
+			withKernels(m, simd)
+			t.Run(fmt.Sprintf("%s simd=%v", name, simd), func(t *testing.T) {
+				windows := make([][]float64, 8)
+				for i := range windows {
+					windows[i] = randomWindow(rng)
+				}
+				want := gorgoniaForward(t, m, windows)
 
-			out := make([]float64, m.Horizon())
-			inside := 0
-			for i, w := range windows {
-				m.Predict(w, out)
-				for h := range out {
-					if d := math.Abs(out[h] - want[i][h]); !(d <= 1e-4) {
-						t.Fatalf("window %d horizon %d: pure Go %.8f, gorgonia %.8f", i, h+1, out[h], want[i][h])
-					}
-					if out[h] > 0 && out[h] < 100 {
-						inside++
+				out := make([]float64, m.Horizon())
+				inside := 0
+				for i, w := range windows {
+					m.Predict(w, out)
+					for h := range out {
+						if d := math.Abs(out[h] - want[i][h]); !(d <= 1e-4) {
+							t.Fatalf("window %d horizon %d: pure Go %.8f, gorgonia %.8f", i, h+1, out[h], want[i][h])
+						}
+						if out[h] > 0 && out[h] < 100 {
+							inside++
+						}
 					}
 				}
-			}
-			// Clipped outputs would agree whatever the network computed.
-			if inside < len(windows)*m.Horizon()/2 {
-				t.Fatalf("only %d of %d outputs inside (0, 100): the comparison is not meaningful", inside, len(windows)*m.Horizon())
-			}
-		})
+				// Clipped outputs would agree whatever the network computed.
+				if inside < len(windows)*m.Horizon()/2 {
+					t.Fatalf("only %d of %d outputs inside (0, 100): the comparison is not meaningful", inside, len(windows)*m.Horizon())
+				}
+			})
+		}
+		withKernels(m, simdKernels)
 	}
 }
 

@@ -56,12 +56,18 @@ type Stage struct {
 // record is c's forecast record without a model or values yet: Values is
 // allocated with the model's horizon.
 func (s *Stage) record(c window.Closed) schemas.Forecast {
+	f := s.header(c)
+	f.Values = make([]float64, s.model.Horizon())
+	return f
+}
+
+// header is c's forecast record without a model or values.
+func (s *Stage) header(c window.Closed) schemas.Forecast {
 	return schemas.Forecast{
 		Host:        c.Step.Host,
 		Group:       c.Step.Group,
 		Time:        c.Step.Time,
 		StepSeconds: int64(s.cfg.Step / time.Second),
-		Values:      make([]float64, s.model.Horizon()),
 	}
 }
 

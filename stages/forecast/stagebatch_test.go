@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scalora/scalora/schemas"
 	"github.com/scalora/scalora/stages/window"
 )
 
@@ -45,4 +46,61 @@ func TestStageForecastBatchMatchesForecast(t *testing.T) {
 	if &got[0].Values[0] == &got[2].Values[0] {
 		t.Error("two records share Values")
 	}
+}
+
+// readyWindows returns n ready windows of distinct hosts.
+func readyWindows(n int, seed uint64) []window.Closed {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	cs := make([]window.Closed, n)
+	for i := range cs {
+		cs[i] = closed(randomWindow(rng), true, "")
+	}
+	return cs
+}
+
+func TestStageForecastBatchIntoReusesRecords(t *testing.T) {
+	s, err := NewStage(Config{}, randomModel(t, 32, 12, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := readyWindows(16, 4)
+	want := s.ForecastBatch(cs)
+
+	var dst []schemas.Forecast
+	dst = s.ForecastBatchInto(dst, cs[:4]) // grows from nothing
+	dst = s.ForecastBatchInto(dst, cs)     // grows again
+	first := &dst[0].Values[0]
+	dst = s.ForecastBatchInto(dst, cs)
+	if &dst[0].Values[0] != first {
+		t.Error("the second call did not reuse the records' Values")
+	}
+	for i := range cs {
+		for h := range want[i].Values {
+			if dst[i].Values[h] != want[i].Values[h] || dst[i].Model != want[i].Model || !dst[i].Ready {
+				t.Fatalf("record %d: %+v, want %+v", i, dst[i], want[i])
+			}
+		}
+	}
+
+	if n := testing.AllocsPerRun(20, func() { dst = s.ForecastBatchInto(dst, cs) }); n != 0 {
+		t.Errorf("ForecastBatchInto allocates %v times per call in steady state", n)
+	}
+}
+
+// BenchmarkStageForecastBatch64 forecasts 64 ready hosts per tick through
+// ForecastBatchInto, reusing the previous tick's records.
+func BenchmarkStageForecastBatch64(b *testing.B) {
+	s, err := NewStage(Config{}, randomModel(b, 32, 12, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cs := readyWindows(64, 1)
+	dst := s.ForecastBatchInto(nil, cs)
+	b.ReportAllocs()
+	cpu := startCPUTimer(b)
+	for b.Loop() {
+		dst = s.ForecastBatchInto(dst, cs)
+	}
+	cpu.stop(len(cs), "forecast")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(cs)), "ns/forecast")
 }
