@@ -79,6 +79,12 @@ func fillWithPipeline(t *testing.T, points int) *app.App {
 				Version: schemas.SampleVersion, Host: fmt.Sprintf("web-%d", h+1), Group: "web",
 				Time: end.Add(-time.Duration(points-i) * cfg.Window.Step), CPU: p.CPU,
 			}
+			// A runaway process on web-1 near the end, so that the anomaly
+			// panels and annotations have a detection to show whatever the
+			// detector's threshold.
+			if h == 0 && i >= points-150 && i < points-140 {
+				smp.CPU = 100
+			}
 			payload, err := json.Marshal(smp)
 			if err != nil {
 				t.Fatal(err)
