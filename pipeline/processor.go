@@ -321,3 +321,24 @@ func isLate(err error) bool {
 	var se *schemas.SampleError
 	return errors.As(err, &se) && se.Reason == schemas.ReasonLate
 }
+
+// ReplayPending hands the group stages the stored forecasts that their
+// group steps were still waiting on when the process that made them
+// stopped (store.LoadPending), oldest first, and appends the decisions they
+// complete to out. Without it, a group step whose hosts had all reported
+// before a crash would never be decided: the restored hosts do not report
+// it again.
+func (p *Processor) ReplayPending(pending []store.Pending, out *store.Batch) error {
+	p.groupMu.Lock()
+	defer p.groupMu.Unlock()
+
+	for _, pe := range pending {
+		start := time.Now()
+		decisions := p.stages.Decision.Observe(pe.Forecast, math.Min(pe.CPU, 100))
+		p.metrics.observe(stageDecision, start, len(decisions), nil)
+		if err := p.decide(decisions, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}

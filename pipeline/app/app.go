@@ -215,19 +215,35 @@ func (a *App) buildPipeline() error {
 
 // restoreHosts reads back the window state of the hosts of a partition this
 // process starts consuming, so that they forecast on their next step
-// instead of after a new full window (issue: state that survives restarts
-// and partition moves). Only the window is restored: the anomaly stage
-// refits from the host's next windows, and a group's pending decision and
-// scale-in history start afresh (see the Processor doc).
+// instead of after a new full window, and hands the decision stage the
+// stored forecasts its group steps were still waiting on, so that those
+// steps get decided. The anomaly stage's history, a group's scale-in
+// history and its last recommended count are not restored: they rebuild
+// from the next steps, so decisions right after a restart may differ from
+// those an uninterrupted process would have made.
 func (a *App) restoreHosts(ctx context.Context, topic string, partition int32) error {
 	start := time.Now()
-	states, err := store.LoadStates(ctx, a.outbox.Store(), topic, []int32{partition})
+	st := a.outbox.Store()
+	states, err := store.LoadStates(ctx, st, topic, []int32{partition})
 	if err != nil {
 		return err
 	}
 	n, refused := a.proc.Restore(states)
-	a.log.Info("host states restored", "topic", topic, "partition", partition,
-		"hosts", n, "refused", len(states)-n, "first_refusal", refused, "took", time.Since(start))
+
+	lookback := time.Duration(a.cfg.Decision.WaitSteps+2) * a.cfg.Window.Step
+	pending, err := store.LoadPending(ctx, st, topic, partition, states, lookback)
+	if err != nil {
+		return err
+	}
+	err = a.outbox.Produce(ctx, new(store.Batch), func(b *store.Batch) error {
+		return a.proc.ReplayPending(pending, b)
+	})
+	if err != nil {
+		return fmt.Errorf("replay pending forecasts: %w", err)
+	}
+
+	a.log.Info("host states restored", "topic", topic, "partition", partition, "hosts", n,
+		"refused", len(states)-n, "first_refusal", refused, "pending_forecasts", len(pending), "took", time.Since(start))
 	return nil
 }
 
