@@ -95,9 +95,11 @@ func (d *Detector) Hosts() int { return len(d.states) }
 // forest shared with other hosts of its group) and it also differs from
 // the history by Config.MinChange, or when it is a stuck metric (see
 // KindFlatline) whatever its score. Only the first
-// anomalous window of an event (see Config.Cooldown) is reported: it gets
+// anomalous window of an event (see Config.Cooldown; with Config.Persist
+// above 1, the Persist-th anomalous window in a row) is reported: it gets
 // Anomalous, Kind and Explanation; the anomalous windows after it keep
-// their Score and say in Explanation that they belong to a reported event.
+// their Score and say in Explanation that they belong to a reported event,
+// and those before it that they are pending.
 //
 // The residual features come from the forecast of this step that
 // ObserveForecast was given, if any.
@@ -157,11 +159,15 @@ func (d *Detector) Score(c window.Closed) schemas.Anomaly {
 		st.stats.robustZ(&z, &x)
 		kind = classify(&raw, &z, histStd, &d.cfg)
 	}
+	calm := !anomalous && (d.cfg.Rearm <= 0 || out.Score < d.cfg.Rearm)
+	report, pending := hm.event.step(anomalous, calm, kind, d.cfg.Cooldown, d.cfg.Persist)
 	switch {
-	case hm.event.step(anomalous, kind, d.cfg.Cooldown):
+	case report:
 		out.Anomalous = true
 		out.Kind = string(kind)
 		out.Explanation = explain(&raw, &z)
+	case pending:
+		out.Explanation = pendingNote
 	case anomalous:
 		out.Explanation = suppressedNote
 	}

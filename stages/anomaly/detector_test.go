@@ -19,13 +19,15 @@ func TestConfigDefaultsAndValidate(t *testing.T) {
 	}
 	if c.Threshold != 0.65 || c.Cooldown != 72 || c.HostQuantile != 0 || c.MinHistory != 64 || c.RefitEvery != 288 || c.HistorySize != 1024 ||
 		c.Scope != ScopeGroup || c.TailProb != 2e-3 || c.SharedThreshold != 0.5 || c.ScoreSpan != 1008 || c.ShortSpan != 1 || c.ScoreWarmup != 288 ||
-		c.Forest.Trees != 100 || c.Forest.SampleSize != 256 {
+		c.Persist != 1 || c.Rearm != 0 || c.Forest.Trees != 100 || c.Forest.SampleSize != 256 {
 		t.Errorf("defaults %+v differ from the documented ones", c)
 	}
 
 	bad := map[string]func(*Config){
 		"threshold 1":          func(c *Config) { c.Threshold = 1 },
 		"host quantile 1.5":    func(c *Config) { c.HostQuantile = 1.5 },
+		"persist -1":           func(c *Config) { c.Persist = -1 },
+		"rearm 1":              func(c *Config) { c.Rearm = 1 },
 		"ignore out of range":  func(c *Config) { c.Ignore = []Feature{Feature(NumFeatures)} },
 		"ignore every feature": func(c *Config) { c.Ignore = allFeatures() },
 		"negative threshold":   func(c *Config) { c.Threshold = -0.1 },

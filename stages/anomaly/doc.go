@@ -38,6 +38,9 @@
 //
 // Only the first anomalous window of an event is reported; the event lasts
 // until Config.Cooldown windows in a row are not anomalous (event.go).
+// Two options, off by default, change that: Config.Persist (report only
+// the Persist-th anomalous window in a row) and Config.Rearm (count a
+// window towards the cooldown only if it also scores under Rearm).
 // Kind is then flatline, spike, drop or idle by fixed rules on the features;
 // Explanation lists up to three features furthest from the history in
 // robust z-scores (median and MAD, in the forest's space), printing the raw
@@ -64,8 +67,8 @@
 // # Cost per window
 //
 // Scoring a window costs about 1.1 µs in a shared group of 1,000 hosts
-// (BenchmarkDetectorScoreSharedGroup), 1.7 µs on a host's own forest
-// (BenchmarkDetectorScore) and 1.8 µs with its forecast observed
+// (BenchmarkDetectorScoreSharedGroup), 1.6 µs on a host's own forest
+// (BenchmarkDetectorScore) and 2.0 µs with its forecast observed
 // (BenchmarkDetectorScoreWithForecast), without allocating. A fit of the
 // default forest takes about 1.4 ms (BenchmarkFit). A state (host or
 // group) refits as its history doubles from MinHistory to HistorySize and
@@ -85,7 +88,10 @@
 // after probation on ec2_cpu_utilization_c6585a. The target is
 // 60: not met. On the training traces the same detector scores 58.7 (mean
 // over four forest seeds); NAB's real anomalies and busy real hosts are
-// harder than the injected faults.
+// harder than the injected faults. A second attempt (event suppression,
+// short-span features, a residual likelihood; see Ablations) found
+// nothing that beats these defaults on the training traces, so they and
+// the NAB figures are unchanged.
 //
 // With the seven files as hosts of one group sharing a forest
 // (EvalConfig.Shared, TestEvaluateNABCPUFilesOneGroup), which is what the
@@ -134,9 +140,55 @@
 //     recency matters more than span here.
 //   - Without event grouping (Cooldown -1) the per-file detector scored
 //     -665 on NAB (1,295 false positives) in an earlier version.
+//   - Where the false positives fall (TestChooseEventOnTraining, seed 0):
+//     of 102 on the training traces, 38 come within two days after the
+//     end of a labelled window (the aftermath of a fault already
+//     reported), 64 elsewhere, on 15 of the 18 traces: presumably the
+//     VMs' own bursts, which are not labelled. On NAB, 43 of 57
+//     are on the auto-scaling-group file and 11 on 77c1ca.
+//   - Event suppression (same test; see Config.Persist and Config.Rearm
+//     for the figures): requiring 2-6 anomalous windows in a row, at
+//     0.65 or at thresholds down to 0.56, scored 35.8-56.2; re-arming only
+//     after the score falls under 0.55-0.60, 53.9-55.0; Cooldown 144,
+//     52.0; all against 58.7. Each cuts false positives and loses more
+//     in missed windows, so all stay off.
+//   - Earlier detection from a shorter span: two more features, the mean
+//     of the window's last 4 steps (log-mapped as a level) and its z
+//     against the window, (code not kept): 56.6 with both against 60.6
+//     without (the same code with both ignored, which changes the trees'
+//     random draws: the 58.7 baseline's seed noise) at 0.65; 56.1 without
+//     the mean, 54.9 without its z; with both, at most 56.6 over
+//     thresholds 0.62-0.68. Not kept.
+//   - A Numenta-style likelihood on the forecast residual beside the
+//     forest (a window flagged when the tail probability of the short
+//     mean of |resid_z| under the host's running mean and variance is at
+//     most p, OR the forest's flag; code not kept, it needed 16 more
+//     bytes a host): short mean of 1, 5 and 10 windows at p of 1e-5,
+//     1e-4 and 1e-3 scored 38.3-52.9, 54.0-56.6 and 53.8-59.0. The best,
+//     59.0, is within the seed noise of 58.7 and adds a per-host state:
+//     not kept.
+//   - A robust-z bar (a flagged window must also have a level or its
+//     std at least 2-5 robust z from the history's median; code not
+//     kept): 58.6, 56.3, 51.7, 49.1 at 2, 3, 4, 5; lower thresholds with
+//     it, 49.1-55.6. Not kept.
+//   - Checked once on the NAB files after the training sweeps, nothing
+//     chosen from it (TestEventCandidatesOnNAB): the defaults score 29.8,
+//     -4.5 and 42.1 (6 of 9 windows, 57 false positives); Persist 2
+//     scores 51.6, 39.1 and 56.6 (the same 6 windows, 21 false
+//     positives); Rearm 0.55, 38.9, 35.2 and 40.8 (4 windows, 7 false
+//     positives); the robust-z bar at 3 gives exactly the defaults'.
 //
 // # Not done yet
 //
+//   - The training traces and NAB disagree on event suppression: Persist
+//     2 loses 7 points on the training traces (short injected bursts and
+//     level-shift onsets whose second window scores under the bar) and
+//     would gain 22 on NAB, where it keeps all six windows found and
+//     drops 36 of 57 false positives: most of NAB's are single anomalous
+//     windows. The injected faults may be
+//     too short to stand for real ones; changing the injection now, after
+//     seeing NAB, would tune on NAB by proxy, so it is left to a decision
+//     made on other grounds (or to more labelled real data).
 //   - The NAB score above, per file and shared. Per file most of the loss
 //     is false positives on the auto-scaling-group file and 77c1ca, and
 //     both windows of 53ea38 missed. Isolation Forest scores are

@@ -17,11 +17,17 @@ package anomaly
 // something else (a stuck agent, capacity paid for and unused) than the
 // drop or spike that usually leads into them.
 //
+// Two knobs shape an event (Config.Persist and Config.Rearm): an event
+// opens only on the Persist-th anomalous window in a row, and while it is
+// open a window counts towards its Cooldown only if it is calm: not
+// anomalous and, when Rearm is above 0, scored below Rearm.
+//
 // 8 bytes: the kind is kept as its index in kindCodes.
 type event struct {
 	open  bool
 	kind  uint8  // index in kindCodes of the event's kind
-	quiet uint32 // windows in a row without an anomaly since the last one
+	run   uint16 // anomalous windows in a row, saturating
+	quiet uint32 // calm windows in a row since the last anomaly
 }
 
 // suppressedNote is the Explanation of an anomalous window that belongs to
@@ -29,31 +35,48 @@ type event struct {
 // nothing.
 const suppressedNote = "anomalous, part of an event already reported"
 
-// step advances the event by one scored window, of kind k when anomalous,
-// and says whether the window is to be reported (it opens an event).
-// cooldown < 0 turns grouping off: every anomalous window is reported.
-func (e *event) step(anomalous bool, k Kind, cooldown int) (report bool) {
-	if cooldown < 0 {
-		return anomalous
-	}
+// pendingNote is the Explanation of an anomalous window that has not yet
+// lasted Config.Persist windows in a row, so opens no event yet.
+const pendingNote = "anomalous, not yet for long enough to report"
+
+// step advances the event by one scored window, of kind k when anomalous;
+// calm says whether a window that is not anomalous counts towards the
+// cooldown (see event). It says whether the window is to be reported (it
+// opens an event) and whether it is anomalous but not yet persistent.
+// cooldown < 0 turns grouping off: every anomalous window that has
+// persisted is reported.
+func (e *event) step(anomalous, calm bool, k Kind, cooldown, persist int) (report, pending bool) {
 	if !anomalous {
-		if e.open {
+		e.run = 0
+		if e.open && calm {
 			e.quiet++
 			if int(e.quiet) > cooldown {
 				e.open = false
 			}
+		} else if e.open {
+			e.quiet = 0
 		}
-		return false
+		return false, false
+	}
+	if e.run < ^uint16(0) {
+		e.run++
+	}
+	persisted := int(e.run) >= persist
+	if cooldown < 0 {
+		return persisted, !persisted
 	}
 
 	e.quiet = 0
 	code := kindCode(k)
 	if e.open && (code == e.kind || (k != KindFlatline && k != KindIdle)) {
-		return false
+		return false, false
+	}
+	if !persisted {
+		return false, true
 	}
 	e.open = true
 	e.kind = code
-	return true
+	return true, false
 }
 
 // kindCodes are the kinds an event can hold, by index.
