@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -23,8 +22,8 @@ type Pending struct {
 // LoadPending reads back, for the hosts of states (those of partition of
 // source, as LoadStates returned them), the stored forecasts that
 // the decision stage may still be waiting on: those of steps after their
-// group's latest stored decision (or, for a group never decided, of the
-// last lookback), up to each host's state (Last), so that a forecast the
+// group's latest stored decision and at most lookback before the oldest
+// state's last step, up to each host's state (Last), so that a forecast the
 // state does not cover is left to the replay. They come oldest first.
 func LoadPending(ctx context.Context, st Store, source string, partition int32, states []schemas.HostState,
 	lookback time.Duration) ([]Pending, error) {
@@ -53,12 +52,10 @@ func LoadPending(ctx context.Context, st Store, source string, partition int32, 
 	if err != nil {
 		return nil, err
 	}
+	// A group step waits at most lookback for its hosts, so nothing older
+	// than that before the oldest host state can still be pending; groups
+	// decided since are filtered below.
 	from := oldest.Add(-lookback)
-	for _, t := range decided {
-		if t.Before(from) {
-			from = t
-		}
-	}
 
 	// The hosts are those of the partition, named by a subquery: a list of
 	// a partition's hosts could exceed the largest query accepted.
@@ -95,14 +92,7 @@ ORDER BY f.ts, f.host, f.horizon`, timeLiteral(from), hosts)
 		}
 		out = append(out, p)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i].Forecast, out[j].Forecast
-		if !a.Time.Equal(b.Time) {
-			return a.Time.Before(b.Time)
-		}
-		return a.Host < b.Host
-	})
-	return out, nil
+	return out, nil // oldest first: the query orders by step
 }
 
 // lastDecisions returns the latest decided step of each group that has one.
