@@ -211,14 +211,20 @@ func (p *Processor) closeSteps(sh *shard, out *store.Batch) error {
 	p.groupMu.Lock()
 	defer p.groupMu.Unlock()
 	for _, r := range sh.reports {
-		start := time.Now()
-		decisions := p.stages.Decision.Observe(r.f, r.cpuNow)
-		p.metrics.observe(stageDecision, start, len(decisions), nil)
-		if err := p.decide(decisions, out); err != nil {
+		if err := p.observeGroup(r.f, r.cpuNow, out); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// observeGroup gives one host forecast to the decision stage and prices
+// the decisions it completes into out. p.groupMu is held.
+func (p *Processor) observeGroup(f schemas.Forecast, cpuNow float64, out *store.Batch) error {
+	start := time.Now()
+	decisions := p.stages.Decision.Observe(f, cpuNow)
+	p.metrics.observe(stageDecision, start, len(decisions), nil)
+	return p.decide(decisions, out)
 }
 
 // decide prices decisions and appends both to out. p.groupMu is held.
@@ -333,10 +339,7 @@ func (p *Processor) ReplayPending(pending []store.Pending, out *store.Batch) err
 	defer p.groupMu.Unlock()
 
 	for _, pe := range pending {
-		start := time.Now()
-		decisions := p.stages.Decision.Observe(pe.Forecast, math.Min(pe.CPU, 100))
-		p.metrics.observe(stageDecision, start, len(decisions), nil)
-		if err := p.decide(decisions, out); err != nil {
+		if err := p.observeGroup(pe.Forecast, math.Min(pe.CPU, 100), out); err != nil {
 			return err
 		}
 	}
