@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -76,7 +77,7 @@ the in-process kfake with --embedded, which is not a measure of Kafka.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.brokers, "brokers", envOr("SCALORA_KAFKA_BROKERS", "127.0.0.1:9092"), "Kafka brokers, comma-separated")
+	f.StringVar(&o.brokers, "brokers", cmp.Or(os.Getenv("SCALORA_KAFKA_BROKERS"), "127.0.0.1:9092"), "Kafka brokers, comma-separated")
 	f.BoolVar(&o.embedded, "embedded", false, "use the in-process kfake broker instead of --brokers")
 	f.IntVar(&o.brokerPID, "broker-pid", 0, "pid of the broker process, to report its CPU too (Linux)")
 	f.StringVar(&o.data, "data", "", "folder of traces, one host each (default: synthetic series)")
@@ -96,13 +97,6 @@ the in-process kfake with --embedded, which is not a measure of Kafka.`,
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the timed phase to this file")
 	f.StringVar(&o.memProfile, "memprofile", "", "write a pprof allocation profile (whole run) to this file")
 	return cmd
-}
-
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
 }
 
 // runBench runs the benchmark and returns its report; progress goes to log.
