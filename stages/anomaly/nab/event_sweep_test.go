@@ -20,10 +20,7 @@ func TestChooseEventOnTraining(t *testing.T) {
 		t.Skip("set SCALORA_ANOMALY_SWEEP=1 to run the parameter sweep on the training traces")
 	}
 	files := trainingFiles(t)
-	var fcs []replay
-	for _, f := range files {
-		fcs = append(fcs, forecastsOf(t, f.s))
-	}
+	fcs := trainingForecasts(t, files)
 
 	after, elsewhere := 0, 0
 	for i, f := range files {

@@ -21,10 +21,7 @@ func TestChooseLikelihoodOnTraining(t *testing.T) {
 		t.Skip("set SCALORA_ANOMALY_SWEEP=lik to run the likelihood sweep on the training traces")
 	}
 	files := trainingFiles(t)
-	var fcs []replay
-	for _, f := range files {
-		fcs = append(fcs, forecastsOf(t, f.s))
-	}
+	fcs := trainingForecasts(t, files)
 	log := func(name string, s [3]float64, tp, fn, fp float64) {
 		t.Logf("%-40s standard %5.1f low_fp %5.1f low_fn %5.1f  tp %4.1f fn %4.1f fp %5.1f", name, s[0], s[1], s[2], tp, fn, fp)
 	}

@@ -180,8 +180,7 @@ func forecastsOf(t testing.TB, s *trace.Series) replay {
 // trainScore runs the detector over the training files and returns NAB's
 // standard, low-FP and low-FN normalised scores and the counts.
 func trainScore(t testing.TB, files []injected, fcs []replay, acfg anomaly.Config) ([3]float64, Overall) {
-	var raw, null, perfect [3]float64
-	var o Overall
+	detected := make([][]int, len(files))
 	for i, f := range files {
 		cfg := EvalConfig{Anomaly: acfg}
 		if fcs != nil {
@@ -193,27 +192,9 @@ func trainScore(t testing.TB, files []injected, fcs []replay, acfg anomaly.Confi
 		if err != nil {
 			t.Fatal(err)
 		}
-		times, flagged := rowTimes(f.s), make([]bool, len(f.s.Points))
-		for _, r := range rows {
-			flagged[r] = true
-		}
-		for j, p := range Profiles() {
-			r := Score(times, flagged, f.windows, p)
-			raw[j] += r.Raw
-			null[j] += r.Null
-			perfect[j] += r.Perfect
-			if j == 0 {
-				o.TP += r.TP
-				o.FN += r.FN
-				o.FP += r.FP
-			}
-		}
+		detected[i] = rows
 	}
-	var out [3]float64
-	for j := range out {
-		out[j] = Normalised(raw[j], null[j], perfect[j])
-	}
-	return out, o
+	return scoreDetections(files, detected)
 }
 
 // trainScoreShared is trainScore with every training file a host of one
@@ -234,6 +215,22 @@ func trainScoreShared(t testing.TB, files []injected, fcs []replay, acfg anomaly
 	if err != nil {
 		t.Fatal(err)
 	}
+	return scoreDetections(files, detected)
+}
+
+// trainingForecasts replays the forecast stage over each training file.
+func trainingForecasts(t testing.TB, files []injected) []replay {
+	fcs := make([]replay, 0, len(files))
+	for _, f := range files {
+		fcs = append(fcs, forecastsOf(t, f.s))
+	}
+	return fcs
+}
+
+// scoreDetections scores each file's detected rows with NAB's rules and
+// returns the three profiles' normalised scores over all files, and the
+// standard profile's counts.
+func scoreDetections(files []injected, detected [][]int) ([3]float64, Overall) {
 	var raw, null, perfect [3]float64
 	var o Overall
 	for i, f := range files {
@@ -295,10 +292,7 @@ func TestChooseParametersOnTraining(t *testing.T) {
 		t.Skip("set SCALORA_ANOMALY_SWEEP=1 to run the parameter sweep on the training traces")
 	}
 	files := trainingFiles(t)
-	var fcs []replay
-	for _, f := range files {
-		fcs = append(fcs, forecastsOf(t, f.s))
-	}
+	fcs := trainingForecasts(t, files)
 	t.Logf("%d training files, %d faults, scores averaged over %d seeds", len(files), 2*len(files), sweepSeeds)
 
 	try := func(name string, cfg anomaly.Config) {
@@ -329,10 +323,7 @@ func TestChooseHostBarOnTraining(t *testing.T) {
 		t.Skip("set SCALORA_ANOMALY_SWEEP=1 to run the parameter sweep on the training traces")
 	}
 	files := trainingFiles(t)
-	var fcs []replay
-	for _, f := range files {
-		fcs = append(fcs, forecastsOf(t, f.s))
-	}
+	fcs := trainingForecasts(t, files)
 	for _, floor := range sweepFloors() {
 		for _, q := range sweepQuantiles() {
 			for _, m := range sweepMargins() {
