@@ -252,7 +252,6 @@ func benchPayloads(o benchOptions, series [][]float64, start time.Time) []*kgo.R
 // produce sends recs, at rate per second when rate is positive, and waits
 // for every acknowledgement. Each record's timestamp is set as it is sent.
 func produce(ctx context.Context, cl *kgo.Client, recs []*kgo.Record, rate float64) error {
-	var failed error
 	errc := make(chan error, 1)
 	t0 := time.Now()
 	for i, r := range recs {
@@ -276,8 +275,8 @@ func produce(ctx context.Context, cl *kgo.Client, recs []*kgo.Record, rate float
 		return fmt.Errorf("bench produce: %w", err)
 	}
 	select {
-	case failed = <-errc:
-		return fmt.Errorf("bench produce: %w", failed)
+	case err := <-errc:
+		return fmt.Errorf("bench produce: %w", err)
 	default:
 		return nil
 	}
