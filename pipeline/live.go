@@ -90,15 +90,8 @@ func (l *Live) count(host string, inc func(*HostStatus)) {
 	inc(l.host(host))
 }
 
-// observeError folds a one-step forecast error into the host's status.
-func (l *Live) observeError(e schemas.ForecastError) {
-	if l == nil {
-		return
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-
-	h := l.host(e.Host)
+// foldError folds a one-step forecast error into h. l.mu is held.
+func foldError(h *HostStatus, e schemas.ForecastError) {
 	h.ForecastError1 = e.AbsError
 	if h.ForecastErrors == 0 {
 		h.ForecastMAE1 = e.AbsError
@@ -108,7 +101,9 @@ func (l *Live) observeError(e schemas.ForecastError) {
 	h.ForecastErrors++
 }
 
-func (l *Live) observeHost(step schemas.Step, f schemas.Forecast, a schemas.Anomaly) {
+// observeHost records a closed step, its forecast and score, and the error
+// of the forecast made for it (nil when there was none to compare).
+func (l *Live) observeHost(step schemas.Step, f schemas.Forecast, a schemas.Anomaly, e *schemas.ForecastError) {
 	if l == nil {
 		return
 	}
@@ -116,6 +111,9 @@ func (l *Live) observeHost(step schemas.Step, f schemas.Forecast, a schemas.Anom
 	defer l.mu.Unlock()
 
 	h := l.host(step.Host)
+	if e != nil {
+		foldError(h, *e)
+	}
 	h.Group, h.Time, h.CPU = step.Group, step.Time, step.CPU
 	h.Forecast = append(h.Forecast[:0], f.Values...)
 	h.PredictedCPU = 0

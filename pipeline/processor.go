@@ -200,11 +200,12 @@ func (p *Processor) closeSteps(sh *shard, out *store.Batch) error {
 		p.metrics.observe(stageAnomaly, start, 1, nil)
 		out.Anomalies = append(out.Anomalies, a)
 
+		var judged *schemas.ForecastError
 		if e, ok := sh.accuracy.observe(c.Step, f); ok {
 			out.Errors = append(out.Errors, e)
-			p.live.observeError(e)
+			judged = &e
 		}
-		p.live.observeHost(c.Step, f, a)
+		p.live.observeHost(c.Step, f, a, judged)
 		sh.reports = append(sh.reports, report{f: f, cpuNow: math.Min(c.Step.CPU, 100)})
 	}
 
