@@ -210,15 +210,16 @@ func (s *subscription) commit(only map[string][]int32, reason string) {
 	s.commitMu.Lock()
 	defer s.commitMu.Unlock()
 
-	offsets := s.marks.dirty(only)
-	if len(offsets) == 0 {
+	taken := s.marks.dirty(only)
+	if len(taken) == 0 {
 		return
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.CommitTimeout)
 	defer cancel()
 
-	if err := s.doCommit(ctx, offsets); err != nil {
+	offsets, err := s.doCommit(ctx, taken)
+	if err != nil {
 		s.metrics.addCommit(err)
 		s.log.Warn("kafka commit skipped, retrying next round",
 			"topic", s.topic, "group", s.cfg.ConsumerGroup, "reason", reason, "err", err)
@@ -231,11 +232,19 @@ func (s *subscription) commit(only map[string][]int32, reason string) {
 		"topic", s.topic, "reason", reason, "partitions", countOffsets(offsets))
 }
 
-func (s *subscription) doCommit(ctx context.Context, offsets map[string]map[int32]kgo.EpochOffset) error {
+// doCommit runs BeforeCommit, then commits the taken marks of the
+// partitions still owned in the life they were taken in, and returns
+// those offsets.
+func (s *subscription) doCommit(ctx context.Context, taken takenMarks) (map[string]map[int32]kgo.EpochOffset, error) {
 	if s.cfg.BeforeCommit != nil {
 		if err := s.cfg.BeforeCommit(ctx); err != nil {
-			return fmt.Errorf("before commit: %w", err)
+			return nil, fmt.Errorf("before commit: %w", err)
 		}
+	}
+
+	offsets := s.marks.owned(taken)
+	if len(offsets) == 0 {
+		return offsets, nil
 	}
 
 	var commitErr error
@@ -253,8 +262,7 @@ func (s *subscription) doCommit(ctx context.Context, offsets map[string]map[int3
 		}
 	})
 	if commitErr != nil {
-		return fmt.Errorf("commit offsets: %w", commitErr)
+		return nil, fmt.Errorf("commit offsets: %w", commitErr)
 	}
-
-	return nil
+	return offsets, nil
 }
