@@ -13,19 +13,26 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
-	go func() {
-		// After the first signal, restore the default handling so that a
-		// second one ends the process at once, mid-shutdown.
-		<-ctx.Done()
-		stop()
-	}()
 
 	if err := newRootCmd().ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "scalora:", err)
 		os.Exit(1)
 	}
+}
+
+// signalContext returns a context cancelled by the first SIGINT or SIGTERM,
+// which starts a graceful shutdown (flush, commit, within the configured
+// shutdown_timeout). After that first signal the default handling is back,
+// so a second one ends the process at once, mid-shutdown.
+func signalContext() (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return ctx, stop
 }
 
 func newRootCmd() *cobra.Command {

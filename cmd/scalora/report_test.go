@@ -54,6 +54,9 @@ func pipelineData(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(stuckShutdownEnv) == "1" {
+		runStuckShutdown()
+	}
 	code := m.Run()
 	if demoData.dir != "" {
 		_ = os.RemoveAll(demoData.dir)
