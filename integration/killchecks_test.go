@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -42,21 +43,28 @@ func checkKillStore(t *testing.T, chdbPath string, ks killStream) {
 		got[stepKey(r[0].(string), r[1].(time.Time))] = r[2].(float64)
 	}
 	missing, wrong := 0, 0
+	var examples []string
 	for k, v := range ks.steps {
 		g, ok := got[k]
 		switch {
 		case !ok:
 			missing++
+			examples = append(examples, "missing "+k)
 		case g != v:
 			wrong++
+			examples = append(examples, fmt.Sprintf("%s stored %v, want %v", k, g, v))
 		}
+	}
+	slices.Sort(examples)
+	if len(examples) > 5 {
+		examples = examples[:5]
 	}
 	extra := len(got) - (len(ks.steps) - missing)
 	raw := one("SELECT count() FROM steps")
 	t.Logf("steps: %d expected, %d stored (%d rows before deduplication), %d missing, %d extra, %d with another value",
 		len(ks.steps), len(got), raw, missing, extra, wrong)
 	if missing+extra+wrong > 0 {
-		t.Errorf("stored steps differ from one uninterrupted run")
+		t.Errorf("stored steps differ from one uninterrupted run, for example %v", examples)
 	}
 
 	fcKeys := one("SELECT uniqExact(host, ts) FROM forecasts FINAL")
@@ -75,7 +83,13 @@ func checkKillStore(t *testing.T, chdbPath string, ks killStream) {
 		"ts >= (SELECT min(ts) FROM steps FINAL) + toIntervalMinute(115)")
 	t.Logf("forecasts from a host's 24th step on made without a full window: %d", notReady)
 	if notReady != 0 {
-		t.Errorf("%d forecasts fell back after a restart instead of using the restored window", notReady)
+		where, err := st.Query(ctx, "SELECT host, min(ts), max(ts), count() FROM forecasts FINAL WHERE horizon = 1 AND NOT ready AND "+
+			"ts >= (SELECT min(ts) FROM steps FINAL) + toIntervalMinute(115) GROUP BY host ORDER BY host LIMIT 5")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Errorf("%d forecasts fell back after a restart instead of using the restored window; first hosts (host, from, to, count): %v",
+			notReady, where.Rows)
 	}
 
 	stepTimes := one("SELECT uniqExact(ts) FROM steps FINAL")

@@ -1,10 +1,12 @@
 package integration
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -36,10 +38,14 @@ func TestKillAndBrokerRestartLoseAndDuplicateNothing(t *testing.T) {
 	bin := buildScalora(t)
 
 	seed := uint64(time.Now().UnixNano())
+	if s, err := strconv.ParseUint(os.Getenv("SCALORA_KILL_SEED"), 10, 64); err == nil {
+		seed = s
+	}
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 3))
 
-	dir := t.TempDir()
+	// SCALORA_KILL_DIR keeps the run's data and logs for a post-mortem.
+	dir := cmp.Or(os.Getenv("SCALORA_KILL_DIR"), t.TempDir())
 	cfgPath, topic, dlq, group := writeKillConfig(t, dir, broker.Addr)
 	stream := buildKillStream(t, rng)
 	produceStream(t, broker.Addr, topic, stream.records)
