@@ -10,5 +10,8 @@
 // every CommitInterval, on revocation and on Close, each time after the
 // SubscriberConfig.BeforeCommit hook succeeded: a pipeline that batches its
 // writes flushes them in that hook, so a committed offset never runs ahead
-// of the data it stands for.
+// of the data it stands for. A lost partition's marks are dropped
+// uncommitted, and a commit that was already under way when it was lost
+// leaves it out, even if the partition came back meanwhile: the offset of a
+// previous ownership never lands on top of the next one's.
 package kafka
