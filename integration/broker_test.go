@@ -58,7 +58,12 @@ func startOwnBroker(t *testing.T) *ownBroker {
 			"KAFKA_HEAP=-Xmx512m -Xms256m"),
 	}
 	b.Addr = b.run("start")
-	t.Cleanup(func() { b.run("stop") })
+	t.Cleanup(func() {
+		if t.Failed() {
+			logBrokerTail(t, filepath.Join(own, "kafka", "run", "broker.log"))
+		}
+		b.run("stop")
+	})
 	return b
 }
 
@@ -81,6 +86,18 @@ func (b *ownBroker) run(verb string) string {
 		b.t.Fatalf("kafka.sh %s: %v\n%s", verb, err, stderr)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// logBrokerTail logs the end of a failed test's broker log: a broker that
+// died mid-test says why there, and the log goes with the test's folder.
+func logBrokerTail(t *testing.T, path string) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Logf("broker log: %v", err)
+		return
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	t.Logf("last lines of the broker log:\n%s", strings.Join(lines[max(0, len(lines)-40):], "\n"))
 }
 
 func freePort(t *testing.T) int {
