@@ -49,12 +49,13 @@ func startOwnBroker(t *testing.T) *ownBroker {
 		t.Fatal(err)
 	}
 
+	ports := freePorts(t, 2)
 	_, file, _, _ := runtime.Caller(0)
 	b := &ownBroker{
 		t:      t,
 		script: filepath.Join(filepath.Dir(file), "..", "deploy", "kafka", "kafka.sh"),
 		env: append(os.Environ(), "SCALORA_CACHE="+own,
-			"KAFKA_PORT="+strconv.Itoa(freePort(t)), "KAFKA_CONTROLLER_PORT="+strconv.Itoa(freePort(t)),
+			"KAFKA_PORT="+strconv.Itoa(ports[0]), "KAFKA_CONTROLLER_PORT="+strconv.Itoa(ports[1]),
 			"KAFKA_HEAP=-Xmx512m -Xms256m"),
 	}
 	b.Addr = b.run("start")
@@ -100,12 +101,18 @@ func logBrokerTail(t *testing.T, path string) {
 	t.Logf("last lines of the broker log:\n%s", strings.Join(lines[max(0, len(lines)-40):], "\n"))
 }
 
-func freePort(t *testing.T) int {
+// freePorts returns n distinct free loopback ports: all are held open
+// until every one is picked, so the system cannot hand out one twice.
+func freePorts(t *testing.T, n int) []int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	ports := make([]int, n)
+	for i := range ports {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		ports[i] = l.Addr().(*net.TCPAddr).Port
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return ports
 }
