@@ -36,3 +36,24 @@ func BenchmarkObserve(b *testing.B) {
 	}
 	b.ReportMetric(float64(decisions)/float64(b.N), "decisions/op")
 }
+
+// BenchmarkDecideStep decides one step per op: one host in one group, with
+// 12-step forecasts and demand that the forecast sometimes misses, so the
+// reserve for forecast misses is recorded and looked up at every step.
+// Allocations per op are those of the decision returned (its slice and
+// its reason).
+func BenchmarkDecideStep(b *testing.B) {
+	d, err := New(Config{WaitSteps: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := schemas.Forecast{Host: "h", Group: "g", StepSeconds: 60, Values: flat(40, 12), Model: "lstm-v1", Ready: true}
+
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		f.Time = at(i)
+		d.Observe(f, float64(20+(i*37)%70))
+		i++
+	}
+}

@@ -77,6 +77,9 @@ func (c *Config) Validate() error {
 	if err := c.Default.Validate(); err != nil {
 		return fmt.Errorf("default group: %w", err)
 	}
+	if err := c.validateWindow(c.Default); err != nil {
+		return fmt.Errorf("default group: %w", err)
+	}
 
 	for name, g := range c.Groups {
 		if name == "" {
@@ -88,6 +91,23 @@ func (c *Config) Validate() error {
 		if err := g.Validate(); err != nil {
 			return err
 		}
+		if err := c.validateWindow(g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MaxHeadroomSteps bounds GroupConfig.HeadroomWindow in steps, and so the
+// memory a group's record of shortfalls takes (4 bytes a step).
+const MaxHeadroomSteps = 100_000
+
+// validateWindow checks what a group's config means in steps.
+func (c *Config) validateWindow(g GroupConfig) error {
+	// (w-1)/step >= max is ceil(w/step) > max without overflowing.
+	if g.HeadroomQuantile >= 0 && (g.HeadroomWindow-1)/c.Step >= MaxHeadroomSteps {
+		return fmt.Errorf("%w: group %q: headroom_window %s is more than %d steps of %s",
+			ErrInvalidConfig, g.Name, g.HeadroomWindow, MaxHeadroomSteps, c.Step)
 	}
 	return nil
 }

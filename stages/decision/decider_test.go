@@ -145,7 +145,7 @@ func TestObserveScaleInWaitsForStabilisationThenStepsDown(t *testing.T) {
 		}
 	}
 
-	want := "demand stayed ≤ 1.8 instance-units (≤ 3 instances at 60% target) for 15m; " +
+	want := "demand stayed ≤ 1.8 instance-units for 15m: at 60% target that needs 3; " +
 		"removing 2 (max step) of 10: scale down"
 	if got[14].Reason != want {
 		t.Errorf("reason %q\nwant   %q", got[14].Reason, want)
@@ -173,7 +173,7 @@ func TestObserveScaleInBlockedWhileWindowHoldsHigherNeed(t *testing.T) {
 			t.Fatalf("step %d: %s (%s)", i, got[i].Action, got[i].Reason)
 		}
 	}
-	if !strings.Contains(got[3].Reason, "demand needed 10 ≥ 10 running within the last 3m") {
+	if !strings.Contains(got[3].Reason, "demand reached 6.0 instance-units within the last 3m: at 60% target that needs 10 ≥ 10 running: maintain") {
 		t.Errorf("step 3 reason %q", got[3].Reason)
 	}
 	if got[4].Action != schemas.ActionScaleDown || got[4].Target != 8 {

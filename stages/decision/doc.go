@@ -7,21 +7,32 @@
 // larger of the current demand and the forecast peak up to the first step
 // that an instance ordered now could serve (one step to close the decided
 // step, then the boot time: 1 + ceil(BootTime/Step) forecast steps), at the
-// group's target utilisation. Scale-out happens at once; scale-in
-// waits until the need stayed lower for the whole stabilisation window and
-// then removes at most MaxScaleInStep instances per step.
+// group's target utilisation. Scale-out happens at once, to that need;
+// scale-in waits until the measured demand stayed lower for the whole
+// stabilisation window and the forecast peak is lower too, and then removes
+// at most MaxScaleInStep instances per step, never going below the need
+// plus a reserve for forecast misses.
+//
+// The reserve is sized per group, causally, from its own record (see
+// headroom): at each step, how many instances the need decided a boot lead
+// earlier fell short of the demand that arrived, and the reserve is a high
+// quantile (GroupConfig.HeadroomQuantile) of those shortfalls over the
+// recent past (HeadroomWindow). It is kept, not ordered: scale-out never
+// adds it, so a group that only rises runs its need, and a group that
+// falls keeps up to need + reserve, a hysteresis as wide as the forecast's
+// recent misses. A forecast that misses nothing keeps no reserve.
 //
 // Scalora never scales anything itself: decisions are recommendations that
 // the user's autoscaler may apply (enforce mode) or that are only stored
 // (preview mode).
 //
-// Known limitation: the need keeps no reserve for rises that the forecast
-// misses beyond the target utilisation's headroom, so a workload with
-// short spikes or idle-to-busy jumps is under-provisioned for a boot time
-// at each one. A reserve sized from the forecast's recent misses (a
-// quantile of demand minus the need decided a boot time earlier) was tried
-// on the shared Bitbrains and NAB traces: it cut those steps but cost more
-// instance-hours than the reactive policy on most traces, so it is not in.
+// Known limitation: the reserve is kept only while scaling in, so a rise
+// that the forecast misses from a count the group just scaled out to is
+// still short for a boot time; ordering the reserve on scale-out too
+// covered more of those steps on the shared traces but cost more
+// instance-hours than the reactive policy. The reserve is one number per
+// group for the whole window, so a group whose misses come at one hour of
+// the day holds it at every hour.
 //
 // Known limitation: a group whose hosts are spread over several pipeline
 // instances (hosts are partitioned by host, not by group) is decided by each

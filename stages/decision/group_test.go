@@ -18,6 +18,7 @@ func TestGroupConfigDefaults(t *testing.T) {
 		Instances: 10, MinInstances: 1, MaxInstances: 100,
 		TargetUtilization: 0.6, BootTime: 5 * time.Minute,
 		ScaleInStabilization: 15 * time.Minute, MaxScaleInStep: 2,
+		HeadroomQuantile: 0.98, HeadroomWindow: 72 * time.Hour,
 		Mode: schemas.ModeEnforce,
 	}
 	if g != want {

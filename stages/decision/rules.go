@@ -49,58 +49,95 @@ func (s *groupState) decide(p *pendingStep, stepLen time.Duration) schemas.Decis
 	d.HorizonSteps = lead
 
 	load := max(d.ForecastPeak, d.DemandNow)
-	required := int(math.Ceil(load/cfg.TargetUtilization - ceilSlack))
-	need := min(max(required, cfg.MinInstances), cfg.MaxInstances)
-	s.hist.push(p.time, stepLen, need, load)
+	required := ceilNeed(load, cfg)
+	need := clampNeed(required, cfg)
 
-	why := needPhrase(&d, cfg, load, required, time.Duration(lead)*stepLen)
+	// The reserve for forecast misses is kept, never ordered: a scale-out
+	// goes to the need, a scale-in stops at the need plus the reserve.
+	s.head.observe(p.time, stepLen, d.DemandNow, need)
+	reserve := s.head.reserve()
+	keep := clampNeed(required+reserve, cfg)
+	s.hist.push(p.time, stepLen, ceilNeed(d.DemandNow, cfg), d.DemandNow)
+
+	ahead := time.Duration(lead) * stepLen
 	cur := s.current
 
+	// needPhrase is called in each case that uses it: scale-in words its
+	// reason differently, and formatting costs allocations.
 	switch {
 	case need > cur:
 		d.Action, d.Target = schemas.ActionScaleUp, need
-		d.Reason = fmt.Sprintf("%s > %d running: scale up", why, cur)
+		d.Reason = fmt.Sprintf("%s > %d running: scale up", needPhrase(&d, cfg, load, required, ahead), cur)
 
 	case need == cur:
 		d.Action = schemas.ActionMaintain
-		d.Reason = fmt.Sprintf("%s = %d running: maintain", why, cur)
+		d.Reason = fmt.Sprintf("%s = %d running: maintain", needPhrase(&d, cfg, load, required, ahead), cur)
+
+	case keep >= cur:
+		d.Action = schemas.ActionMaintain
+		d.Reason = fmt.Sprintf("%s < %d running, but %d more are kept for forecast misses (%s): maintain",
+			needPhrase(&d, cfg, load, required, ahead), cur, reserve, s.reserveWhy)
 
 	case !s.hist.full():
 		d.Action = schemas.ActionMaintain
 		d.Reason = fmt.Sprintf("%s < %d running, but only %s of the %s stabilisation window seen: maintain",
-			why, cur, fmtDur(time.Duration(s.hist.n)*stepLen), fmtDur(time.Duration(s.window)*stepLen))
+			needPhrase(&d, cfg, load, required, ahead), cur,
+			fmtDur(time.Duration(s.hist.n)*stepLen), fmtDur(time.Duration(s.window)*stepLen))
 
 	default:
-		s.scaleIn(&d, stepLen)
+		s.scaleIn(&d, stepLen, required, reserve, ahead)
 	}
 
 	s.current = d.Target
 	return d
 }
 
-// scaleIn fills d for a step whose need is below the current count and
-// whose stabilisation window is full.
-func (s *groupState) scaleIn(d *schemas.Decision, stepLen time.Duration) {
+// scaleIn fills d for a step whose need, reserve included, is below the
+// current count and whose stabilisation window is full. The count left
+// covers the largest demand of the window and the forecast peak of the
+// lead at the target utilisation, plus the reserve: demand that has been
+// measured is taken as measured, not as it was forecast.
+func (s *groupState) scaleIn(
+	d *schemas.Decision,
+	stepLen time.Duration,
+	required int,
+	reserve int,
+	ahead time.Duration,
+) {
 	cfg := &s.cfg
 	cur := s.current
-	winNeed, winLoad := s.hist.peak()
+	winRequired, winLoad := s.hist.peak()
+	floor := clampNeed(max(winRequired, required)+reserve, cfg)
 	span := fmtDur(time.Duration(s.window) * stepLen)
 
-	if winNeed >= cur {
+	// The optional parts are empty strings, so that the common case
+	// formats once.
+	forecast, kept := "", ""
+	if required > winRequired {
+		forecast = fmt.Sprintf(" and the forecast peak within %s is %.1f", fmtDur(ahead), d.ForecastPeak)
+	}
+	if reserve > 0 {
+		kept = fmt.Sprintf(", and %d more are kept for forecast misses (%s)", reserve, s.reserveWhy)
+	}
+	needed := max(winRequired, required)
+	capped := capNote(needed+reserve, cfg)
+
+	if floor >= cur {
 		d.Action = schemas.ActionMaintain
-		d.Reason = fmt.Sprintf("demand needed %d ≥ %d running within the last %s: maintain", winNeed, cur, span)
+		d.Reason = fmt.Sprintf("demand reached %.1f instance-units within the last %s%s: at %s target that needs %d%s%s "+
+			"≥ %d running: maintain", winLoad, span, forecast, pct(cfg.TargetUtilization), needed, kept, capped, cur)
 		return
 	}
 
-	target := max(winNeed, cur-cfg.MaxScaleInStep)
+	target := max(floor, cur-cfg.MaxScaleInStep)
 	limit := ""
-	if target > winNeed {
+	if target > floor {
 		limit = " (max step)"
 	}
 	d.Action, d.Target = schemas.ActionScaleDown, target
-	d.Reason = fmt.Sprintf(
-		"demand stayed ≤ %.1f instance-units (≤ %d instances at %s target) for %s; removing %d%s of %d: scale down",
-		winLoad, winNeed, pct(cfg.TargetUtilization), span, cur-target, limit, cur)
+	d.Reason = fmt.Sprintf("demand stayed ≤ %.1f instance-units for %s%s: at %s target that needs %d%s%s; "+
+		"removing %d%s of %d: scale down",
+		winLoad, span, forecast, pct(cfg.TargetUtilization), needed, kept, capped, cur-target, limit, cur)
 }
 
 // needPhrase names the signal that set the need, e.g. "forecast peak 7.4
@@ -111,6 +148,18 @@ func needPhrase(d *schemas.Decision, cfg *GroupConfig, load float64, required in
 		signal = fmt.Sprintf("forecast peak %.1f instance-units within %s", load, fmtDur(ahead))
 	}
 	return fmt.Sprintf("%s at %s target needs %d%s", signal, pct(cfg.TargetUtilization), required, capNote(required, cfg))
+}
+
+// reserveSource says where the reserve for forecast misses comes from,
+// e.g. "98th percentile of the last 72h's shortfalls".
+func reserveSource(cfg *GroupConfig) string {
+	return fmt.Sprintf("%s percentile of the last %s's shortfalls", ordinal(cfg.HeadroomQuantile), fmtDur(cfg.HeadroomWindow))
+}
+
+// ceilNeed is the count that runs load instance units at the target
+// utilisation, before the group's bounds.
+func ceilNeed(load float64, cfg *GroupConfig) int {
+	return int(math.Ceil(load/cfg.TargetUtilization - ceilSlack))
 }
 
 // capNote says when the need was clamped to the group's bounds.
@@ -162,4 +211,24 @@ func fmtDur(d time.Duration) string {
 		s = s[:len(s)-2]
 	}
 	return s
+}
+
+// clampNeed bounds a count of instances to the group's min and max.
+func clampNeed(n int, cfg *GroupConfig) int {
+	return min(max(n, cfg.MinInstances), cfg.MaxInstances)
+}
+
+// ordinal names a quantile as a percentile: 0.95 is "95th", 0.5 "50th",
+// 0.999 "99.9th".
+func ordinal(q float64) string {
+	p := math.Round(q*1000) / 10
+	suffix := "th"
+	if p == math.Trunc(p) {
+		switch int(p) % 100 {
+		case 11, 12, 13:
+		default:
+			suffix = [...]string{"th", "st", "nd", "rd", "th", "th", "th", "th", "th", "th"}[int(p)%10]
+		}
+	}
+	return fmt.Sprintf("%g%s", p, suffix)
 }

@@ -40,6 +40,11 @@ type groupState struct {
 	current int
 
 	hist history
+	head headroom
+
+	// reserveWhy says where the reserve comes from, for reasons; see
+	// reserveSource.
+	reserveWhy string
 }
 
 // pendingStep gathers the hosts that reported one step of a group. Sums rather
@@ -107,16 +112,20 @@ func clipCPU(v float64) float64 {
 	return math.Min(math.Max(v, 0), 100)
 }
 
-// history is a ring of the last window steps' needs, all consecutive.
+// history is a ring of the last window steps' demand, all consecutive.
 type history struct {
-	need []int     // clamped required instances
-	load []float64 // max(forecast peak, demand now) in instance units
+	need []int     // instances the demand needs at target, before bounds
+	load []float64 // demand in instance units
 	head int       // index of the oldest entry
 	n    int
 	last time.Time // time of the newest entry
 }
 
-// push records the need of step t. A gap since the previous entry empties
+func newHistory(window int) history {
+	return history{need: make([]int, window), load: make([]float64, window)}
+}
+
+// push records the demand of step t. A gap since the previous entry empties
 // the ring first: a step nobody reported is not evidence of low demand.
 func (h *history) push(t time.Time, stepLen time.Duration, need int, load float64) {
 	if h.n > 0 && !t.Equal(h.last.Add(stepLen)) {
@@ -163,7 +172,10 @@ func newGroupState(cfg GroupConfig, stepLen time.Duration) *groupState {
 		window:  window,
 		members: map[string]time.Time{},
 		current: cfg.Instances,
-		hist:    history{need: make([]int, window), load: make([]float64, window)},
+		hist:    newHistory(window),
+		head:    newHeadroom(&cfg, lead, stepLen),
+
+		reserveWhy: reserveSource(&cfg),
 	}
 }
 

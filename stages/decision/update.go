@@ -12,10 +12,12 @@ import (
 // The group's recommended count is kept: the next decision moves it into
 // the new bounds (a scale_up or scale_down the user can act on). Its
 // scale-in history restarts, so the new stabilisation window is measured
-// from the update. Steps already pending are decided with the new rules; if
-// the new boot time looks further ahead than their forecasts were summed
-// for, each host's forecast is taken as extended with its last value (as
-// for a short forecast).
+// from the update, and so does its record of forecast misses (see
+// headroom), which was measured against needs of the old rules: it keeps
+// no reserve until a boot lead has passed. Steps already pending are
+// decided with the new rules; if the new boot time looks further ahead
+// than their forecasts were summed for, each host's forecast is taken as
+// extended with its last value (as for a short forecast).
 func (d *Decider) UpdateGroup(g GroupConfig) error {
 	g.SetDefaults()
 	if err := g.Validate(); err != nil {
@@ -27,6 +29,10 @@ func (d *Decider) UpdateGroup(g GroupConfig) error {
 
 	d.mu.Lock()
 	defer d.mu.Unlock()
+
+	if err := d.cfg.validateWindow(g); err != nil {
+		return fmt.Errorf("update group: %w", err)
+	}
 
 	groups := make(map[string]GroupConfig, len(d.cfg.Groups)+1)
 	for name, old := range d.cfg.Groups {
@@ -54,5 +60,7 @@ func (s *groupState) reconfigure(g GroupConfig, stepLen time.Duration) {
 	s.spare = nil // their sums have the old length
 
 	s.window = max(1, ceilDiv(g.ScaleInStabilization, stepLen))
-	s.hist = history{need: make([]int, s.window), load: make([]float64, s.window)}
+	s.hist = newHistory(s.window)
+	s.head = newHeadroom(&g, s.lead, stepLen)
+	s.reserveWhy = reserveSource(&g)
 }

@@ -26,7 +26,11 @@ const (
 	// within a boot time so often that sizing from past demand needs a
 	// reserve which leaves less than AcceptSavedPct saved (LaggedSavedPct <
 	// 30): meeting both targets takes a forecast that foresees those rises,
-	// and Scalora's did not see enough of them.
+	// and Scalora's did not see enough of them. The decision stage's own
+	// reserve for forecast misses adapts over time and is kept only on
+	// scale-in, so it can cover the same rises for less than Lagged's fixed
+	// one; the cause says the trace is hard without foresight, not that
+	// no reserve could do it.
 	CauseUnforeseenRises = "unforeseen_rises"
 
 	// CauseReactiveHeadroom: the reactive policy under-provisioned fewer
@@ -68,8 +72,8 @@ func checkSaves(a Acceptance, g decision.GroupConfig) Check {
 	default:
 		c.Cause = CauseForecast
 		c.Detail = fmt.Sprintf("saved %.1f%%, where a perfect forecast through the same rules saves %.1f%% "+
-			"(ideal %.1f%%): the forecast's errors, and the scale-outs its current-demand floor ordered after "+
-			"rises that had passed, cost the rest", a.SavedPct, a.OracleSavedPct, a.IdealSavedPct)
+			"(ideal %.1f%%): the forecast's errors, the reserve for misses they size, and the scale-outs its "+
+			"current-demand floor ordered after rises that had passed, cost the rest", a.SavedPct, a.OracleSavedPct, a.IdealSavedPct)
 	}
 	return c
 }

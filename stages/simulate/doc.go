@@ -25,7 +25,9 @@
 //
 // Two more bounds explain a missed target (Acceptance): the Oracle runs the
 // decision stage with a perfect forecast, which is what Scalora's rules
-// (boot lead, stabilisation, step limit) save when the forecast is right;
+// (boot lead, stabilisation, step limit) save when the forecast is right (a
+// forecast that misses nothing keeps no reserve for misses, so the reserve
+// the predictive policy keeps is part of what its forecast costs);
 // Lagged sizes each step from the demand a boot time earlier plus the
 // smallest fixed reserve, chosen in hindsight, that keeps within the
 // under-provisioning target, which is what covering the trace's rises
@@ -59,7 +61,8 @@
 //	                 (one instance), instances (static count, and the count
 //	                 the CPU was measured on), min_instances, max_instances,
 //	                 target_utilization (0-1), boot_seconds,
-//	                 scale_in_stabilization_seconds, max_scale_in_step
+//	                 scale_in_stabilization_seconds, max_scale_in_step,
+//	                 headroom_quantile, headroom_window_seconds
 //	reactive         out_above, out_steps, in_below, in_steps
 //	series[]         one per step: ts, cpu (percent as measured), filled,
 //	                 demand, predicted_cpu (forecast for this step made when

@@ -16,7 +16,10 @@ import (
 // not achievable; it says what Scalora's rules (lead by the boot time,
 // stabilisation window, step limit, bounds) save on the trace when the
 // forecast is right, so that a shortfall can be put on the rules or on the
-// forecast. Unlike the replay, it is ready from the first step. g must have
+// forecast. A perfect forecast never falls short of demand, so the
+// decision stage keeps no reserve for forecast misses here (see
+// decision.GroupConfig.HeadroomQuantile). Unlike the replay, it is ready
+// from the first step. g must have
 // had SetDefaults. It returns the instances serving each step.
 func Oracle(w *Workload, g decision.GroupConfig) ([]int, error) {
 	dec, err := decision.New(decision.Config{

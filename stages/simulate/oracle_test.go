@@ -35,6 +35,27 @@ func TestOracleScalesOutJustInTimeAndInWithinTheRules(t *testing.T) {
 	}
 }
 
+// A perfect forecast never falls short of demand, so the decision stage
+// keeps no reserve for forecast misses in the Oracle: on a trace of sudden
+// jumps it runs exactly what it runs with the reserve turned off, and the
+// rules_bound cause stays about the rules alone.
+func TestOracleKeepsNoReserveForForecastMisses(t *testing.T) {
+	cpu := slices.Concat(repeat(10, 8), repeat(95, 2), repeat(10, 8), repeat(80, 1), repeat(5, 12))
+	w := workload(cpu...)
+
+	with, err := Oracle(w, group(decision.GroupConfig{HeadroomQuantile: 0.5}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := Oracle(w, group(decision.GroupConfig{HeadroomQuantile: -1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(with, without) {
+		t.Fatalf("with a reserve the oracle ran %v\nwithout               %v", with, without)
+	}
+}
+
 // Lagged with a 1-step boot sizes step i from demand i-2. Demand 1, 1, 3,
 // 1, 1, 4 gives base 10, 10 (the static start), need(1) = 2, 2, need(3) =
 // 5, need(1) = 2: short by 1 at step 2 and by 2 at step 5. With no step

@@ -44,6 +44,8 @@ type GroupReport struct {
 	BootSeconds                 int64   `json:"boot_seconds"`
 	ScaleInStabilizationSeconds int64   `json:"scale_in_stabilization_seconds"`
 	MaxScaleInStep              int     `json:"max_scale_in_step"`
+	HeadroomQuantile            float64 `json:"headroom_quantile"`
+	HeadroomWindowSeconds       int64   `json:"headroom_window_seconds"`
 }
 
 // StepReport is one step of the trace and what each part made of it.
@@ -99,6 +101,8 @@ func (r *Result) Report() Report {
 			BootSeconds:                 int64(g.BootTime / time.Second),
 			ScaleInStabilizationSeconds: int64(g.ScaleInStabilization / time.Second),
 			MaxScaleInStep:              g.MaxScaleInStep,
+			HeadroomQuantile:            g.HeadroomQuantile,
+			HeadroomWindowSeconds:       int64(g.HeadroomWindow / time.Second),
 		},
 		Reactive:      r.Config.Reactive,
 		Series:        make([]StepReport, w.Len()),
