@@ -18,6 +18,10 @@ const (
 	killSteps    = 2200
 	killStep     = 5 * time.Minute
 	killTopicPar = 4
+
+	// killWaitLimit bounds the wait for one kill point; a run that gets no
+	// further is killed where it is.
+	killWaitLimit = 90 * time.Second
 )
 
 // TestKillAndBrokerRestartLoseAndDuplicateNothing replays more than 100,000
@@ -52,23 +56,28 @@ func TestKillAndBrokerRestartLoseAndDuplicateNothing(t *testing.T) {
 	t.Logf("produced %d records: %d good samples, %d out of order, %d duplicates, %d late, %d malformed",
 		len(stream.records), stream.good, stream.swapped, stream.dups, stream.late, len(stream.bad)-stream.late)
 
-	// Three kills at random points, the broker restarted during the second
-	// run, then a run to the end, stopped with SIGTERM.
+	// Three kills at random points of the stream, the broker restarted
+	// during the second run, then a run to the end, stopped with SIGTERM.
+	// Points are set by committed progress, not by time, so that a slow or
+	// busy machine kills as deep into the stream as a fast one; a random
+	// delay after each moves the kill off the commit that reached it.
+	total := int64(len(stream.records))
 	for run := 1; run <= 3; run++ {
 		p := startScalora(t, bin, cfgPath, dir, run)
-		wait := time.Duration(1500+rng.IntN(2500)) * time.Millisecond
-		time.Sleep(wait)
+		from := float64(run-1) * 0.2
 		if run == 2 {
+			waitProgress(t, broker.Addr, group, topic, int64((from+0.05)*float64(total)), killWaitLimit)
 			broker.Restart()
 			t.Logf("run 2: broker restarted")
-			time.Sleep(time.Duration(2000+rng.IntN(4000)) * time.Millisecond)
 		}
-		done := committed(t, broker.Addr, group, topic)
+		target := int64((from + 0.1 + 0.1*rng.Float64()) * float64(total))
+		reached := waitProgress(t, broker.Addr, group, topic, target, killWaitLimit)
+		time.Sleep(time.Duration(rng.IntN(1500)) * time.Millisecond)
 		p.kill()
-		t.Logf("run %d: SIGKILL after %v, %d of %d records committed", run, wait, done, len(stream.records))
+		t.Logf("run %d: SIGKILL once %d of %d records were committed (aimed at %d)", run, reached, total, target)
 	}
 	p := startScalora(t, bin, cfgPath, dir, 4)
-	waitCommitted(t, broker.Addr, group, topic, int64(len(stream.records)), 6*time.Minute)
+	waitCommitted(t, broker.Addr, group, topic, total, 6*time.Minute)
 	p.term()
 
 	checkKillStore(t, filepath.Join(dir, "data", "chdb"), stream)

@@ -131,6 +131,20 @@ func committed(t *testing.T, broker, group, topic string) int64 {
 	return n
 }
 
+// waitProgress waits until at least atLeast records are committed, or limit
+// passed, and returns the count it saw last.
+func waitProgress(t *testing.T, broker, group, topic string, atLeast int64, limit time.Duration) int64 {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		got := committed(t, broker, group, topic)
+		if got >= atLeast || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func waitCommitted(t *testing.T, broker, group, topic string, want int64, limit time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(limit)
