@@ -25,6 +25,8 @@ type evalAnomalyFlags struct {
 	threshold float64
 	cooldown  int
 	seed      uint64
+	minChange float64
+	normalise bool
 }
 
 // newEvalAnomalyCmd is "scalora eval anomaly": NAB-rule scoring of the
@@ -44,7 +46,10 @@ windows missed, FP: detections outside every window, all after the
 probation period) and over all files NAB's normalised score for each
 profile: 100 x (raw - null) / (perfect - null), where null is a detector
 that never fires. The threshold is the detector's configured one (or
---threshold), never tuned on the files.
+--threshold), never tuned on the files. --normalise maps each file onto
+0-100 first, as NAB hands its detectors each file's range: the detector's
+constants are in CPU points, so files of bytes or requests need it; CPU
+files must be scored without it, as the pipeline sees them.
 
 --format json prints the nab.Report structure: {"threshold", "config",
 "files": [{"file", "key", "detection_rows", "results": [{"profile",
@@ -67,7 +72,10 @@ that never fires. The threshold is the detector's configured one (or
 		`forecasts for the residual features: "default" (the built-in model, as the pipeline), "none", or a model file`)
 	f.Float64Var(&fl.threshold, "threshold", 0, fmt.Sprintf("anomaly score threshold (default %v, the detector's)", anomaly.DefaultThreshold))
 	f.IntVar(&fl.cooldown, "cooldown", 0, fmt.Sprintf("windows without an anomaly that end an event (default %d; negative: report every anomalous window)", anomaly.DefaultCooldown))
+	f.Float64Var(&fl.minChange, "min-change", 0, fmt.Sprintf("CPU points a flagged window must differ from the history by (default %v, the detector's)", anomaly.DefaultMinChange))
 	f.Uint64Var(&fl.seed, "seed", 0, "forest seed")
+	f.BoolVar(&fl.normalise, "normalise", false,
+		"map each file onto 0-100 (its min to 0, its max to 100) before scoring: for files that are not CPU percent; never for CPU files")
 	_ = cmd.MarkFlagRequired("labels")
 	return cmd
 }
@@ -80,7 +88,7 @@ func runEvalAnomaly(w io.Writer, fl evalAnomalyFlags) error {
 		return fmt.Errorf("eval anomaly: format %q, want text or json", fl.format)
 	}
 
-	cfg := nab.EvalConfig{Anomaly: anomaly.Config{Threshold: fl.threshold, Cooldown: fl.cooldown}}
+	cfg := nab.EvalConfig{Anomaly: anomaly.Config{Threshold: fl.threshold, Cooldown: fl.cooldown, MinChange: fl.minChange}, Normalise: fl.normalise}
 	cfg.Anomaly.Forest.Seed = fl.seed
 	if fl.profile != "all" {
 		p, err := nab.ProfileByName(fl.profile)
@@ -135,8 +143,8 @@ func evalForecaster(name string) (func() (nab.Forecaster, error), error) {
 
 // printEvalAnomaly writes the report as two tables: per file, then overall.
 func printEvalAnomaly(w io.Writer, rep nab.Report) error {
-	fmt.Fprintf(w, "threshold %.3g, cooldown %d windows, forecasts %v\n\n",
-		rep.Threshold, rep.Config.Cooldown, rep.Config.Forecasts)
+	fmt.Fprintf(w, "threshold %.3g, cooldown %d windows, forecasts %v, normalised %v\n\n",
+		rep.Threshold, rep.Config.Cooldown, rep.Config.Forecasts, rep.Config.Normalised)
 
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	header := "file\twindows\tTP\tFN\tFP\tdetections\t"

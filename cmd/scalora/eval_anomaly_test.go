@@ -136,3 +136,18 @@ func TestEvalAnomalyRejectsBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestEvalAnomalyNormaliseIsRecorded(t *testing.T) {
+	data, labels := writeEvalFixture(t)
+	out, err := runEvalCmd(t, "--data", data, "--labels", labels, "--format", "json", "--forecast", "none", "--normalise")
+	if err != nil {
+		t.Fatalf("eval anomaly: %v\n%s", err, out)
+	}
+	var rep nab.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("output is not a report: %v\n%s", err, out)
+	}
+	if !rep.Config.Normalised || len(rep.Files) != 1 || rep.Files[0].Results[0].Rows != 1200 {
+		t.Fatalf("report %+v: want normalised recorded and the file's 1,200 rows scored", rep.Config)
+	}
+}

@@ -50,6 +50,14 @@ type Config struct {
 	// positives (101 against 110). The previous default, 0.62, had been
 	// chosen on one seed, where 0.62-0.65 looked flat.
 	//
+	// A second corpus, four NAB files that are not CPU utilisation
+	// (ec2_network_in_257a54, elb_request_count_8c0756, grok_asg_anomaly,
+	// ec2_request_latency_system_failure; 9 labelled windows), each
+	// normalised onto 0-100 (TestChooseOnNABTraining in package nab, mean
+	// of four seeds) scored 56.3, 57.4, 59.7, 62.4, 44.8 and 22.8 at 0.60,
+	// 0.62, 0.65, 0.68, 0.70 and 0.72 with the current Cooldown and
+	// MinChange. It was not used to choose (see Cooldown).
+	//
 	// On the synthetic series of the unit tests (trainingSeries) every
 	// injected fault is separated at 0.56-0.62, but at 0.65 some one-step
 	// spikes and drops score under the bar: the price of fewer false
@@ -98,7 +106,9 @@ type Config struct {
 	// history's median for a window the forest flags to be reported. The
 	// forest is relative: an idle host's burst from 0.07 to 1.5 % isolates
 	// as easily as a jump from 20 to 95 %, but only the second matters for
-	// capacity. Default 2.
+	// capacity. Default 2. The NAB corpus of Cooldown favoured 10, which
+	// also drops every fault smaller than 10 CPU points (a host going from
+	// 8 % to idle); see Cooldown for why it was not adopted.
 	MinChange float64
 
 	// Cooldown is how many windows in a row without an anomaly end a
@@ -111,6 +121,18 @@ type Config struct {
 	// 42.2 for 288 at 0.62. Shorter leaves repeats of bursty faults;
 	// longer hides faults behind earlier events. A negative value turns
 	// grouping off: every anomalous window is reported.
+	//
+	// A later try to choose on real labelled data, the NAB corpus of
+	// Threshold, favoured Cooldown 48 with MinChange 10 (84.0 against 59.7
+	// for the current pair; a long event opened by small bursts on
+	// grok_asg_anomaly hid the labelled regime change). Scored once on the
+	// seven NAB CPU files, that pair fell to 12.4 from 29.8 (it lost
+	// 24ae8d's window to MinChange and re-reported the auto-scaling
+	// group's regime changes). It was not adopted: nine windows are too
+	// few to choose on (one window moves the score by about 10 points),
+	// and a floor of 10 CPU points hides real CPU faults. That decision
+	// was taken after seeing the CPU-file score, so for this comparison
+	// the CPU files are not held out.
 	Cooldown int
 
 	// Persist is how many anomalous windows in a row open an event: the

@@ -17,7 +17,7 @@ func TestConfigDefaultsAndValidate(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatalf("defaults do not validate: %v", err)
 	}
-	if c.Threshold != 0.65 || c.Cooldown != 72 || c.HostQuantile != 0 || c.MinHistory != 64 || c.RefitEvery != 288 || c.HistorySize != 1024 ||
+	if c.Threshold != 0.65 || c.Cooldown != 72 || c.MinChange != 2 || c.HostQuantile != 0 || c.MinHistory != 64 || c.RefitEvery != 288 || c.HistorySize != 1024 ||
 		c.Scope != ScopeGroup || c.TailProb != 2e-3 || c.SharedThreshold != 0.5 || c.ScoreSpan != 1008 || c.ShortSpan != 1 || c.ScoreWarmup != 288 ||
 		c.Persist != 1 || c.Rearm != 0 || c.Forest.Trees != 100 || c.Forest.SampleSize != 256 {
 		t.Errorf("defaults %+v differ from the documented ones", c)

@@ -47,6 +47,18 @@ type EvalConfig struct {
 	// a fleet's hosts do in the pipeline: this is how the report shows
 	// what the group scope costs. Default false.
 	Shared bool
+
+	// Normalise, when true, maps each file's values linearly onto 0-100
+	// (its minimum to 0, its maximum to 100) before streaming it, as NAB
+	// hands every detector the file's input range. It is for files that
+	// are not CPU percent (bytes, requests, latencies: the NAB training
+	// files of TestChooseOnNABTraining), whose raw scale the detector's
+	// CPU-point constants (Config.MinChange, IdlePercent, the log map of
+	// the levels) and the forecast model would misread. CPU files must be
+	// scored without it, as the pipeline sees them. It reads the whole
+	// file first, which a live stream cannot: the range is an input, as in
+	// NAB, not something the detector learns. Default false.
+	Normalise bool
 }
 
 // SetDefaults fills zero fields with their documented defaults.
@@ -82,6 +94,7 @@ type ConfigNote struct {
 	Forecasts   bool     `json:"forecasts"`
 	Scope       string   `json:"scope"`
 	Shared      bool     `json:"shared"`
+	Normalised  bool     `json:"normalised,omitempty"`
 	Ignored     []string `json:"ignored_features,omitempty"`
 }
 
@@ -139,6 +152,7 @@ func Evaluate(files []string, labels Labels, cfg EvalConfig) (Report, error) {
 		Forecasts:   cfg.NewForecaster != nil,
 		Scope:       string(cfg.Anomaly.Scope),
 		Shared:      cfg.Shared,
+		Normalised:  cfg.Normalise,
 	}}
 	for _, f := range cfg.Anomaly.Ignore {
 		rep.Config.Ignored = append(rep.Config.Ignored, f.String())
@@ -153,6 +167,9 @@ func Evaluate(files []string, labels Labels, cfg EvalConfig) (Report, error) {
 		s, err := trace.ReadFile(path)
 		if err != nil {
 			return Report{}, fmt.Errorf("evaluate: %w", err)
+		}
+		if cfg.Normalise {
+			NormaliseSeries(s)
 		}
 		series = append(series, s)
 		if cfg.Shared {
@@ -308,6 +325,27 @@ func detectMany(ss []*trace.Series, fcs []Forecaster, cfg EvalConfig) ([][]int, 
 		}
 	}
 	return out, nil
+}
+
+// NormaliseSeries maps the values of s linearly onto 0-100 in place: its
+// minimum to 0 and its maximum to 100 (see EvalConfig.Normalise). A
+// constant series becomes all 0.
+func NormaliseSeries(s *trace.Series) {
+	if len(s.Points) == 0 {
+		return
+	}
+	lo, hi := s.Points[0].CPU, s.Points[0].CPU
+	for _, p := range s.Points {
+		lo, hi = min(lo, p.CPU), max(hi, p.CPU)
+	}
+	span := hi - lo
+	for i := range s.Points {
+		if span > 0 {
+			s.Points[i].CPU = 100 * (s.Points[i].CPU - lo) / span
+		} else {
+			s.Points[i].CPU = 0
+		}
+	}
 }
 
 func rowTimes(s *trace.Series) []time.Time {
