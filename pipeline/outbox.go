@@ -72,6 +72,11 @@ type Outbox struct {
 	pending store.Batch
 	flushMu sync.Mutex // one write at a time, in order
 
+	// spare is the last written batch, emptied, which becomes pending at
+	// the next Flush so that pending does not regrow its slices from
+	// nothing after every write. Guarded by flushMu.
+	spare store.Batch
+
 	flushes   *prometheus.CounterVec
 	rows      prometheus.Counter
 	dropped   prometheus.Counter
@@ -213,7 +218,7 @@ func (o *Outbox) Flush(ctx context.Context) error {
 	o.gate.Lock()
 	o.mu.Lock()
 	batch := o.pending
-	o.pending = store.Batch{}
+	o.pending, o.spare = o.spare, store.Batch{}
 	o.mu.Unlock()
 	if o.snapshot != nil {
 		batch.States = o.snapshot(batch.States)
@@ -227,6 +232,7 @@ func (o *Outbox) Flush(ctx context.Context) error {
 		o.log.Error("records the store cannot hold were dropped", "count", n, "first", err)
 	}
 	if batch.Len() == 0 {
+		o.spare = batch
 		return nil
 	}
 
@@ -248,6 +254,8 @@ func (o *Outbox) Flush(ctx context.Context) error {
 	for _, t := range batch.Produced {
 		o.toStore.Observe(now.Sub(t).Seconds())
 	}
+	batch.Reset()
+	o.spare = batch
 	return nil
 }
 

@@ -157,6 +157,8 @@ func (p *Processor) Process(s schemas.Sample, out *store.Batch) error {
 	sh.closed, err = sh.stages.Window.Add(s, sh.closed[:0])
 	p.metrics.observe(stageWindow, start, len(sh.closed), err)
 	switch {
+	case err == nil:
+		return p.closeSteps(sh, out) // first: the checks below cost an allocation
 	case errors.Is(err, window.ErrReplayed):
 		p.metrics.dropped.WithLabelValues(droppedReplayed).Inc()
 		return nil
@@ -171,10 +173,7 @@ func (p *Processor) Process(s schemas.Sample, out *store.Batch) error {
 		// Retrying cannot help: reject it like invalid input.
 		return &schemas.SampleError{Reason: schemas.ReasonHostLimit, Detail: err.Error()}
 	}
-	if err != nil {
-		return fmt.Errorf("window: %w", err)
-	}
-	return p.closeSteps(sh, out)
+	return fmt.Errorf("window: %w", err)
 }
 
 // closeSteps runs the stages after the window on the shard's closed steps:
