@@ -30,6 +30,8 @@ type evalForecastOptions struct {
 	trainInSample bool
 	saveModel     string
 	train         forecast.TrainConfig
+	ensemble      int
+	validate      bool
 }
 
 // newEvalForecastCmd is "scalora eval forecast": rolling-origin evaluation
@@ -55,6 +57,14 @@ The LSTM is the default model, or --model FILE. With --train-in-sample a
 fresh LSTM is trained on the first part of every trace only (never on the
 scored tails) and scored instead; --save-model keeps it.
 
+--features adds optional per-step inputs to the trained LSTM (see
+forecast.Features and features.go); --ensemble N trains N LSTMs with seeds
+--seed..--seed+N-1 and scores the mean of their forecasts.
+
+--validate scores the last --test-fraction of each trace's in-sample part
+instead of its tail (the tail is dropped before anything else): use it to
+choose settings without looking at the scored tails.
+
 --format json writes the stable layout documented on forecast.EvalReport.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -79,6 +89,11 @@ scored tails) and scored instead; --save-model keeps it.
 	f.StringVar(&o.train.Loss, "loss", def.Loss, "with --train-in-sample: training loss, mae or mse")
 	f.StringVar(&o.train.Normalisation, "normalisation", def.Normalisation,
 		"with --train-in-sample: window_scaled_delta or last_value_delta")
+	f.StringSliceVar(&o.train.Features, "features", nil,
+		"with --train-in-sample: per-step inputs (default delta_last,level; optional ones follow them)")
+	f.Float64Var(&o.train.LearningRate, "learning-rate", def.LearningRate, "with --train-in-sample: Adam's step size")
+	f.IntVar(&o.ensemble, "ensemble", 1, "with --train-in-sample: LSTMs trained with consecutive seeds, forecasts averaged")
+	f.BoolVar(&o.validate, "validate", false, "drop each trace's tail and score the tail of its in-sample part instead")
 	_ = cmd.MarkFlagRequired("data")
 	return cmd
 }
@@ -96,15 +111,22 @@ func runEvalForecast(cmd *cobra.Command, o evalForecastOptions) error {
 		return fmt.Errorf("--save-model needs --train-in-sample")
 	}
 
-	series, err := readEvalSeries(o.data, time.Duration(o.stepSeconds)*time.Second)
+	step := time.Duration(o.stepSeconds) * time.Second
+	series, err := readEvalSeries(o.data, step)
 	if err != nil {
 		return err
+	}
+	if o.validate {
+		for i, s := range series {
+			series[i].values = s.values[:forecast.SplitPoint(len(s.values), o.eval.TestFraction)]
+		}
 	}
 
-	model, label, err := evalModel(cmd, o, series)
+	models, label, err := evalModel(cmd, o, series)
 	if err != nil {
 		return err
 	}
+	model := models[0]
 
 	rep := forecast.EvalReport{
 		Schema: forecast.EvalReportSchema, Horizons: hs, TestFraction: o.eval.TestFraction,
@@ -116,8 +138,15 @@ func runEvalForecast(cmd *cobra.Command, o evalForecastOptions) error {
 		if err != nil {
 			return fmt.Errorf("eval %s: %w", s.name, err)
 		}
-		models := append([]forecast.SeriesForecaster{forecast.Windowed{F: model}}, base...)
-		ev, err := forecast.EvaluateSeries(s.name, s.values, models, o.eval)
+		var lstm forecast.SeriesForecaster = forecast.Timed{M: model, Start: s.start, Step: step}
+		if len(models) > 1 {
+			var mean forecast.Mean
+			for _, m := range models {
+				mean = append(mean, forecast.Timed{M: m, Start: s.start, Step: step})
+			}
+			lstm = mean
+		}
+		ev, err := forecast.EvaluateSeries(s.name, s.values, append([]forecast.SeriesForecaster{lstm}, base...), o.eval)
 		if err != nil {
 			return err
 		}
@@ -139,6 +168,7 @@ func runEvalForecast(cmd *cobra.Command, o evalForecastOptions) error {
 // evalSeries is one aligned trace.
 type evalSeries struct {
 	name, format string
+	start        time.Time // time of values[0]
 	values       []float64
 }
 
@@ -175,7 +205,11 @@ func readEvalSeries(paths []string, step time.Duration) ([]evalSeries, error) {
 		if err != nil {
 			return nil, fmt.Errorf("eval data: %w", err)
 		}
-		out = append(out, evalSeries{name: tr.Name, format: tr.Format, values: forecast.AlignTrace(tr, step)})
+		es := evalSeries{name: tr.Name, format: tr.Format, values: forecast.AlignTrace(tr, step)}
+		if len(tr.Points) > 0 {
+			es.start = tr.Points[0].Time
+		}
+		out = append(out, es)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("eval data: no .csv trace in %v", paths)
@@ -183,28 +217,51 @@ func readEvalSeries(paths []string, step time.Duration) ([]evalSeries, error) {
 	return out, nil
 }
 
-// evalModel returns the LSTM to score and a label saying where it came from.
-func evalModel(cmd *cobra.Command, o evalForecastOptions, series []evalSeries) (*forecast.Model, string, error) {
+// evalModel returns the LSTMs to score (one, or --ensemble of them) and a
+// label saying where they came from.
+func evalModel(cmd *cobra.Command, o evalForecastOptions, series []evalSeries) ([]*forecast.Model, string, error) {
 	if o.trainInSample {
 		if o.model != "" {
 			return nil, "", fmt.Errorf("give --model or --train-in-sample, not both")
+		}
+		if o.ensemble < 1 {
+			return nil, "", fmt.Errorf("ensemble %d below 1", o.ensemble)
+		}
+		if o.saveModel != "" && o.ensemble > 1 {
+			return nil, "", fmt.Errorf("--save-model keeps one model; drop --ensemble")
 		}
 		cfg := o.train
 		cfg.StepSeconds = o.stepSeconds
 		for _, s := range series {
 			cfg.Series = append(cfg.Series, s.values[:forecast.SplitPoint(len(s.values), o.eval.TestFraction)])
 			cfg.Names = append(cfg.Names, s.name+" (in-sample part)")
+			cfg.Starts = append(cfg.Starts, s.start)
 		}
-		m, err := forecast.Train(cmd.Context(), cfg, cmd.ErrOrStderr())
-		if err != nil {
-			return nil, "", fmt.Errorf("eval: %w", err)
+		var ms []*forecast.Model
+		for i := range o.ensemble {
+			c := cfg
+			c.Seed = cfg.Seed + uint64(i)
+			began := time.Now()
+			m, err := forecast.Train(cmd.Context(), c, cmd.ErrOrStderr())
+			if err != nil {
+				return nil, "", fmt.Errorf("eval: seed %d: %w", c.Seed, err)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "trained seed %d in %s (best epoch %d)\n", c.Seed, time.Since(began).Round(time.Second), m.Training.BestEpoch)
+			ms = append(ms, m)
 		}
 		if o.saveModel != "" {
-			if err := m.Save(o.saveModel); err != nil {
+			if err := ms[0].Save(o.saveModel); err != nil {
 				return nil, "", err
 			}
 		}
-		return m, m.Name() + " (trained on the in-sample part of the evaluated traces)", nil
+		label := ms[0].Name() + " (trained on the in-sample part of the evaluated traces"
+		if len(cfg.Features) > 0 {
+			label += ", features " + strings.Join(cfg.Features, ",")
+		}
+		if len(ms) > 1 {
+			label += fmt.Sprintf(", mean of %d seeds", len(ms))
+		}
+		return ms, label + ")", nil
 	}
 
 	if o.model != "" {
@@ -212,13 +269,13 @@ func evalModel(cmd *cobra.Command, o evalForecastOptions, series []evalSeries) (
 		if err != nil {
 			return nil, "", err
 		}
-		return m, m.Name() + " (" + filepath.Base(o.model) + ")", nil
+		return []*forecast.Model{m}, m.Name() + " (" + filepath.Base(o.model) + ")", nil
 	}
 	m, err := forecast.DefaultModel()
 	if err != nil {
 		return nil, "", err
 	}
-	return m, m.Name() + " (default model)", nil
+	return []*forecast.Model{m}, m.Name() + " (default model)", nil
 }
 
 func parseHorizons(s string) ([]int, error) {

@@ -118,3 +118,42 @@ func TestEvalForecastRejectsBadFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestEvalForecastEnsembleWithFeaturesOnValidationSplit(t *testing.T) {
+	dir := t.TempDir()
+	writeNAB(t, dir, "a.csv", 2000, 0)
+	out, err := runEval(t, "--data", dir, "--train-in-sample", "--epochs", "1", "--hidden", "4", "--ensemble", "2",
+		"--features", "delta_last,level,time_of_day_sin,time_of_day_cos,day_ago_ahead", "--validate",
+		"--stride", "7", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep forecast.EvalReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("output is not a report: %v\n%s", err, out)
+	}
+	// --validate drops the last 20 %: 1600 steps are left, 1280 in-sample.
+	s := rep.Series[0]
+	if s.Points != 1600 || s.InSample != 1280 || s.Scores[0].Model != "mean2-lstm-h4-tod-dayago-v1" {
+		t.Fatalf("series %s: %d points, %d in-sample, first model %s", s.Name, s.Points, s.InSample, s.Scores[0].Model)
+	}
+	if !strings.Contains(rep.LSTM, "mean of 2 seeds") {
+		t.Errorf("label %q does not say it is an ensemble", rep.LSTM)
+	}
+}
+
+func TestEvalForecastRejectsBadTrainingFlags(t *testing.T) {
+	dir := t.TempDir()
+	writeNAB(t, dir, "a.csv", 1200, 0)
+	cases := map[string][]string{
+		"ensemble 0":            {"--data", dir, "--train-in-sample", "--ensemble", "0"},
+		"save an ensemble":      {"--data", dir, "--train-in-sample", "--ensemble", "2", "--save-model", filepath.Join(dir, "m.json")},
+		"unknown feature":       {"--data", dir, "--train-in-sample", "--epochs", "1", "--features", "delta_last,level,weekday"},
+		"features out of order": {"--data", dir, "--train-in-sample", "--epochs", "1", "--features", "level,delta_last"},
+	}
+	for name, args := range cases {
+		if _, err := runEval(t, args...); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 type lstmGraph struct {
 	g     *G.ExprGraph
 	batch int
+	nf    int // inputs per step, len(Architecture.Features)
 
 	xs   []*G.Node // InputSize inputs, each batch x len(Features)
 	y    *G.Node   // targets, batch x Horizon; nil without a loss
@@ -27,8 +28,8 @@ type lstmGraph struct {
 // values; a loss (LossMSE or LossMAE) adds the targets and that cost, ""
 // builds the forward pass only.
 func buildGraph(a Architecture, w *Weights, batch int, loss string) (*lstmGraph, error) {
-	lg := &lstmGraph{g: G.NewGraph(), batch: batch}
-	nf, hid, k := len(Features), a.Hidden, a.Horizon
+	lg := &lstmGraph{g: G.NewGraph(), batch: batch, nf: len(a.Features)}
+	nf, hid, k := lg.nf, a.Hidden, a.Horizon
 
 	param := func(name string, data []float64, rows, cols int) *G.Node {
 		t := tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(append([]float64(nil), data...)))
@@ -173,9 +174,9 @@ func (lg *lstmGraph) readWeights(w *Weights) {
 }
 
 // setInputs fills the input nodes (and the targets when y is not nil) from
-// xs (batch x InputSize x Features, flat) and ys (batch x Horizon, flat).
+// xs (batch x InputSize x features, flat) and ys (batch x Horizon, flat).
 func (lg *lstmGraph) setInputs(xs, ys []float64) error {
-	nf := len(Features)
+	nf := lg.nf
 	for t, node := range lg.xs {
 		buf := make([]float64, lg.batch*nf)
 		for i := range lg.batch {
@@ -196,7 +197,8 @@ func (lg *lstmGraph) setInputs(xs, ys []float64) error {
 	return nil
 }
 
-// normaliseWindow writes window's features (InputSize x Features) into dst.
+// normaliseWindow writes window's base features (InputSize x Features)
+// into dst; models with optional features use Model.fillFeatures.
 func normaliseWindow(n Normalisation, window, dst []float64) {
 	last, s := window[len(window)-1], n.scale(window)
 	for t, v := range window {

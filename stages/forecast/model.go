@@ -3,6 +3,7 @@ package forecast
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // FormatVersion is the version of the model file layout this package reads
@@ -23,7 +24,8 @@ const (
 	numGates
 )
 
-// Features names the per-step inputs the LSTM sees, in order. The window is
+// Features names the base per-step inputs every LSTM sees, in order; a
+// model may add optional ones after them (see features.go). The window is
 // normalised per call (see Normalisation), then each step gives:
 //
 //   - "delta_last": (x - last) / DeltaScale, the step's distance from the
@@ -39,6 +41,9 @@ type Architecture struct {
 	Hidden    int      `json:"hidden"`     // LSTM units
 	Horizon   int      `json:"horizon"`    // outputs: horizons 1..Horizon steps
 	Features  []string `json:"features"`   // per-step inputs, see Features
+	// Season is the steps in a day at the training step, read by the
+	// day_ago_ahead feature only (absent otherwise).
+	Season int `json:"season,omitempty"`
 }
 
 // Normalisation says how a window is scaled before the LSTM and how its
@@ -148,6 +153,7 @@ type Model struct {
 	// packed holds the weights re-laid for the pure-Go forward pass; built
 	// by prepare.
 	packed packedWeights
+	feats  featureSet
 	pool   predictorPool
 	name   string
 }
@@ -160,8 +166,20 @@ func (m *Model) Name() string {
 	return modelName(m.Arch)
 }
 
+// modelName is "lstm-h<hidden>[-tod][-dayago][-ewma]-v<format>", the optional
+// parts naming the optional features read (see features.go).
 func modelName(a Architecture) string {
-	return fmt.Sprintf("lstm-h%d-v%d", a.Hidden, FormatVersion)
+	extra := ""
+	if slices.Contains(a.Features, FeatureTimeOfDaySin) || slices.Contains(a.Features, FeatureTimeOfDayCos) {
+		extra += "-tod"
+	}
+	if slices.Contains(a.Features, FeatureDayAgoAhead) {
+		extra += "-dayago"
+	}
+	if slices.Contains(a.Features, FeatureSmoothedLevel) {
+		extra += "-ewma"
+	}
+	return fmt.Sprintf("lstm-h%d%s-v%d", a.Hidden, extra, FormatVersion)
 }
 
 // Horizon is the number of steps forecast per call.
@@ -180,19 +198,17 @@ func (m *Model) checkShapes() error {
 	if a.Horizon < 1 || a.Horizon > 1024 {
 		return fmt.Errorf("%w: horizon %d outside 1..1024", ErrShape, a.Horizon)
 	}
-	if len(a.Features) != len(Features) {
-		return fmt.Errorf("%w: %d features, want %d", ErrShape, len(a.Features), len(Features))
+	if err := checkFeatures(a.Features); err != nil {
+		return err
 	}
-	for i, f := range a.Features {
-		if f != Features[i] {
-			return fmt.Errorf("%w: feature %d is %q, want %q", ErrShape, i, f, Features[i])
-		}
+	if slices.Contains(a.Features, FeatureDayAgoAhead) && (a.Season < a.Horizon || a.Season > 100000) {
+		return fmt.Errorf("%w: season %d must be in horizon..100000 for %s", ErrShape, a.Season, FeatureDayAgoAhead)
 	}
 	if (m.Norm.Kind != normKind && m.Norm.Kind != normKindWindow) || !(m.Norm.DeltaScale > 0) || !(m.Norm.LevelScale > 0) {
 		return fmt.Errorf("%w: normalisation %+v", ErrShape, m.Norm)
 	}
 
-	nf, h, k := len(Features), a.Hidden, a.Horizon
+	nf, h, k := len(a.Features), a.Hidden, a.Horizon
 	for g := range numGates {
 		if err := wantLen("wx", g, m.W.Wx[g], nf*h); err != nil {
 			return err

@@ -3,6 +3,7 @@ package forecast
 import (
 	"fmt"
 	"sync"
+	"time"
 )
 
 // packedWeights re-lays the gate weights for the kernels of kernel.go: the
@@ -21,7 +22,7 @@ type packedWeights struct {
 // prepare packs the weights and sets up the scratch pool; it must run once
 // before Predict, after checkShapes.
 func (m *Model) prepare() {
-	h, nf := m.Arch.Hidden, len(Features)
+	h, nf := m.Arch.Hidden, len(m.Arch.Features)
 	h4 := numGates * h
 	p := packedWeights{
 		w:    make([]float64, (nf+h)*h4),
@@ -41,6 +42,7 @@ func (m *Model) prepare() {
 		}
 	}
 	m.packed = p
+	m.feats = newFeatureSet(m.Arch.Features)
 	m.name = modelName(m.Arch)
 	m.pool = predictorPool{p: &sync.Pool{New: func() any { return m.NewPredictor() }}}
 }
@@ -56,16 +58,19 @@ type Predictor struct {
 	m *Model
 	// v is the kernels' input: the step's features, then the hidden state.
 	v, z, c []float64
+	// feat holds the window's inputs, InputSize x len(Features).
+	feat []float64
 }
 
 // NewPredictor returns a Predictor over m; m must not change afterwards.
 func (m *Model) NewPredictor() *Predictor {
 	h := m.Arch.Hidden
 	return &Predictor{
-		m: m,
-		v: make([]float64, len(Features)+h),
-		z: make([]float64, numGates*h),
-		c: make([]float64, h),
+		m:    m,
+		v:    make([]float64, len(m.Arch.Features)+h),
+		z:    make([]float64, numGates*h),
+		c:    make([]float64, h),
+		feat: make([]float64, InputSize*len(m.Arch.Features)),
 	}
 }
 
@@ -81,11 +86,35 @@ func (p *Predictor) Horizon() int { return p.m.Horizon() }
 // have room for Horizon() values; out[i] is the forecast i+1 steps after the
 // window's last step. Any other lengths are a programming error and panic.
 // Forecasts are clipped to [0, max(100, max of window)].
+//
+// A model that reads the time of day gets midnight UTC here (use
+// PredictAt);
+// one that reads day_ago_ahead cannot run from a window alone and panics
+// (see Model.NeedsHistory).
 func (p *Predictor) Predict(window, out []float64) {
 	p.checkLens(window, out)
+	if p.m.feats.dayAgo {
+		panic("forecast: Predict on a model that reads day_ago_ahead; use PredictAt")
+	}
 	k := p.m.Arch.Horizon
 	p.forward(window, out[:k])
 	p.m.denormalise(window, out[:k])
+}
+
+// PredictAt forecasts like Predict from the last InputSize steps of
+// history, whose last step is at time last: the call for models with
+// optional features (see features.go). history must hold at least
+// Model.MinHistory() steps, out Horizon() values; other lengths panic. It
+// does not allocate.
+func (p *Predictor) PredictAt(history []float64, last time.Time, out []float64) {
+	m := p.m
+	if len(history) < m.MinHistory() || len(out) < m.Arch.Horizon {
+		panic(fmt.Sprintf("forecast: PredictAt wants history of at least %d and out of %d, got %d and %d",
+			m.MinHistory(), m.Arch.Horizon, len(history), len(out)))
+	}
+	k := m.Arch.Horizon
+	p.forwardHistory(history, unixSeconds(last), out[:k])
+	m.denormalise(history[len(history)-InputSize:], out[:k])
 }
 
 func (p *Predictor) checkLens(window, out []float64) {
@@ -109,19 +138,25 @@ func (m *Model) denormalise(window, out []float64) {
 }
 
 // forward writes the model's normalised outputs for window into out
-// (len Horizon), before de-normalisation and clipping.
+// (len Horizon), before de-normalisation and clipping; time features
+// are fed as midnight UTC.
 func (p *Predictor) forward(window, out []float64) {
+	p.forwardHistory(window, 0, out)
+}
+
+// forwardHistory is forward over the window ending at history's last step,
+// which is at lastUnix (Unix seconds; time features only).
+func (p *Predictor) forwardHistory(history []float64, lastUnix float64, out []float64) {
 	m := p.m
-	nf, hid := len(Features), m.Arch.Hidden
-	last := window[InputSize-1]
-	ds, ls := m.Norm.scale(window), m.Norm.LevelScale
+	nf, hid := m.feats.n, m.Arch.Hidden
+	m.fillFeatures(history, lastUnix, float64(m.Training.StepSeconds), p.feat)
 	v, z, c := p.v[:nf+hid], p.z[:numGates*hid], p.c[:hid]
 	h := v[nf:]
 	clear(h)
 	clear(c)
 
-	for t, x := range window {
-		v[0], v[1] = (x-last)/ds, x/ls // Features: delta_last, level
+	for t := range InputSize {
+		copy(v[:nf], p.feat[t*nf:t*nf+nf])
 		// The hidden state is all zero at t == 0: only the input rows.
 		if t == 0 {
 			m.packed.gates(v[:nf], z)
@@ -200,6 +235,14 @@ func axpy(a float64, x, y []float64) {
 func (m *Model) Predict(window, out []float64) {
 	p := m.pool.p.Get().(*Predictor)
 	p.Predict(window, out)
+	m.pool.p.Put(p)
+}
+
+// PredictAt forecasts like Predictor.PredictAt. It is safe for concurrent
+// use, as Predict.
+func (m *Model) PredictAt(history []float64, last time.Time, out []float64) {
+	p := m.pool.p.Get().(*Predictor)
+	p.PredictAt(history, last, out)
 	m.pool.p.Put(p)
 }
 

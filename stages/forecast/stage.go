@@ -81,6 +81,17 @@ func NewStage(cfg Config, model *Model) (*Stage, error) {
 	if model == nil {
 		return nil, errors.New("forecast stage: nil model")
 	}
+	if model.NeedsHistory() {
+		// The windower keeps InputSize steps per host; day_ago_ahead and
+		// smoothed_level need more.
+		return nil, fmt.Errorf("forecast stage: model %s needs %d steps of history per host; the window stage keeps %d",
+			model.Name(), model.MinHistory(), InputSize)
+	}
+	if model.NeedsTime() {
+		// Forecast calls Predict, which has no step time; feeding
+		// c.Step.Time through PredictAt is not written yet.
+		return nil, fmt.Errorf("forecast stage: model %s reads the time of day, which the stage does not feed yet", model.Name())
+	}
 	return &Stage{
 		cfg:      cfg,
 		model:    model,

@@ -38,14 +38,20 @@ func AlignTrace(s *trace.Series, step time.Duration) []float64 {
 }
 
 // TrainFromTraces aligns each trace to cfg.StepSeconds (default 300), names
-// the series after the traces and trains on them (see Train).
+// the series after the traces, takes their starts from their first
+// readings and trains on them (see Train).
 func TrainFromTraces(ctx context.Context, cfg TrainConfig, ts []*trace.Series, progress io.Writer) (*Model, error) {
 	cfg.SetDefaults()
 	step := time.Duration(cfg.StepSeconds) * time.Second
-	cfg.Series, cfg.Names = nil, nil
+	cfg.Series, cfg.Names, cfg.Starts = nil, nil, nil
 	for _, s := range ts {
 		cfg.Series = append(cfg.Series, AlignTrace(s, step))
 		cfg.Names = append(cfg.Names, s.Name)
+		var start time.Time
+		if len(s.Points) > 0 {
+			start = s.Points[0].Time
+		}
+		cfg.Starts = append(cfg.Starts, start)
 	}
 	return Train(ctx, cfg, progress)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -48,6 +49,16 @@ type TrainConfig struct {
 	// is what MAE and MASE reward on spiky CPU series; MSE aims at the mean
 	// and scored far worse in the rolling-origin evaluation.
 	Loss string
+	// Features are the per-step inputs: Features (the default) followed
+	// by any optional ones of features.go.
+	Features []string
+	// Starts are the times of the first step of each series, needed by
+	// the time-of-day features; optional otherwise.
+	Starts []time.Time
+	// Season is the steps in a day, read by day_ago_ahead; default
+	// 86400 / StepSeconds.
+	Season int
+
 	// Normalisation is the Normalisation.Kind: "window_scaled_delta"
 	// (default; deltas divided by the window's mean step change, at least
 	// 0.05 %) or "last_value_delta" (deltas divided by a fixed 10 %, the
@@ -99,6 +110,12 @@ func (c *TrainConfig) SetDefaults() {
 	if c.Normalisation == "" {
 		c.Normalisation = normKindWindow
 	}
+	if len(c.Features) == 0 {
+		c.Features = append([]string(nil), Features...)
+	}
+	if c.Season == 0 && c.StepSeconds > 0 {
+		c.Season = int(86400 / c.StepSeconds)
+	}
 }
 
 // Validate checks the fields' ranges; call after SetDefaults.
@@ -128,8 +145,13 @@ func (c *TrainConfig) Validate() error {
 		return fmt.Errorf("loss %q: want %q or %q", c.Loss, LossMSE, LossMAE)
 	case c.Normalisation != normKind && c.Normalisation != normKindWindow:
 		return fmt.Errorf("normalisation %q: want %q or %q", c.Normalisation, normKind, normKindWindow)
+	case slices.Contains(c.Features, FeatureDayAgoAhead) && c.Season < c.Horizon:
+		return fmt.Errorf("season %d below horizon %d", c.Season, c.Horizon)
+	case (slices.Contains(c.Features, FeatureTimeOfDaySin) || slices.Contains(c.Features, FeatureTimeOfDayCos)) &&
+		len(c.Starts) != len(c.Series):
+		return fmt.Errorf("time-of-day features need the start of each series: %d starts for %d series", len(c.Starts), len(c.Series))
 	}
-	return nil
+	return checkFeatures(c.Features)
 }
 
 // sample is one window: the InputSize steps of series s from start, and
@@ -192,15 +214,26 @@ func minSeriesLen(cfg TrainConfig) int {
 }
 
 // splitWindows cuts every series into training and validation windows.
+//
+// With day_ago_ahead (smoothed_level), windows start no earlier than
+// Season-Horizon (ewmaWarmup) steps into a series, so that the history
+// those features read exists.
 func splitWindows(cfg TrainConfig) (train, val []sample) {
 	span := InputSize + cfg.Horizon
+	first := 0
+	if slices.Contains(cfg.Features, FeatureDayAgoAhead) {
+		first = max(cfg.Season-cfg.Horizon, 0)
+	}
+	if slices.Contains(cfg.Features, FeatureSmoothedLevel) {
+		first = max(first, ewmaWarmup)
+	}
 	for s, series := range cfg.Series {
 		cut := int(float64(len(series)) * (1 - cfg.ValidationFraction))
-		for start := 0; start+span <= cut; start += cfg.Stride {
+		for start := first; start+span <= cut; start += cfg.Stride {
 			train = append(train, sample{s, start})
 		}
 		// Validation targets start at the cut or later.
-		for start := max(cut-InputSize, 0); start+span <= len(series); start++ {
+		for start := max(cut-InputSize, first); start+span <= len(series); start++ {
 			val = append(val, sample{s, start})
 		}
 	}
@@ -210,7 +243,7 @@ func splitWindows(cfg TrainConfig) (train, val []sample) {
 // newUntrainedModel initialises weights with Glorot-uniform matrices, zero
 // biases and a forget-gate bias of 1 (so the cell remembers at first).
 func newUntrainedModel(cfg TrainConfig, rng *rand.Rand) *Model {
-	nf, h, k := len(Features), cfg.Hidden, cfg.Horizon
+	nf, h, k := len(cfg.Features), cfg.Hidden, cfg.Horizon
 	glorot := func(rows, cols int) []float64 {
 		lim := math.Sqrt(6 / float64(rows+cols))
 		v := make([]float64, rows*cols)
@@ -221,7 +254,7 @@ func newUntrainedModel(cfg TrainConfig, rng *rand.Rand) *Model {
 	}
 
 	m := &Model{
-		Arch: Architecture{InputSize: InputSize, Hidden: h, Horizon: k, Features: append([]string(nil), Features...)},
+		Arch: Architecture{InputSize: InputSize, Hidden: h, Horizon: k, Features: append([]string(nil), cfg.Features...)},
 		Norm: defaultNormalisation(),
 	}
 	if cfg.Normalisation == normKindWindow {
@@ -234,6 +267,9 @@ func newUntrainedModel(cfg TrainConfig, rng *rand.Rand) *Model {
 	}
 	for j := range h {
 		m.W.B[gateF][j] = 1
+	}
+	if slices.Contains(cfg.Features, FeatureDayAgoAhead) {
+		m.Arch.Season = cfg.Season
 	}
 	m.W.Wy = glorot(h, k)
 	m.W.By = make([]float64, k)
@@ -279,7 +315,7 @@ func (t *trainer) run(ctx context.Context, trainSet, valSet []sample) error {
 
 		t.lg.readWeights(&t.m.W)
 		t.m.prepare()
-		metrics := evaluateWindows(t.m, t.cfg.Series, valSet)
+		metrics := evaluateWindows(t.m, t.cfg, valSet)
 		t.m.Training.Epochs = epoch
 		valLoss := metrics.MSE
 		if t.cfg.Loss == LossMAE {
@@ -320,7 +356,7 @@ func (t *trainer) run(ctx context.Context, trainSet, valSet []sample) error {
 func (t *trainer) epoch(ctx context.Context, epoch int, trainSet []sample) (float64, error) {
 	t.rng.Shuffle(len(trainSet), func(i, j int) { trainSet[i], trainSet[j] = trainSet[j], trainSet[i] })
 
-	b, k, nf := t.lg.batch, t.cfg.Horizon, len(Features)
+	b, k, nf := t.lg.batch, t.cfg.Horizon, t.lg.nf
 	batches := len(trainSet) / b
 	bar := progressbar.NewOptions(batches,
 		progressbar.OptionSetWriter(t.out),
@@ -343,7 +379,7 @@ func (t *trainer) epoch(ctx context.Context, epoch int, trainSet []sample) (floa
 		for i, smp := range trainSet[n*b : n*b+b] {
 			s := t.cfg.Series[smp.s]
 			w := s[smp.start : smp.start+InputSize]
-			normaliseWindow(t.m.Norm, w, xs[i*InputSize*nf:])
+			t.m.fillFeatures(s[:smp.start+InputSize], t.cfg.lastUnix(smp), float64(t.cfg.StepSeconds), xs[i*InputSize*nf:])
 			last, ds := w[InputSize-1], t.m.Norm.scale(w)
 			for h := range k {
 				ys[i*k+h] = (s[smp.start+InputSize+h] - last) / ds
@@ -366,6 +402,15 @@ func (t *trainer) epoch(ctx context.Context, epoch int, trainSet []sample) (floa
 	return sum / float64(batches), nil
 }
 
+// lastUnix is the Unix time of the last input step of smp, 0 without
+// Starts.
+func (c *TrainConfig) lastUnix(smp sample) float64 {
+	if len(c.Starts) == 0 {
+		return 0
+	}
+	return unixSeconds(c.Starts[smp.s]) + float64((smp.start+InputSize-1)*int(c.StepSeconds))
+}
+
 func cloneWeights(w *Weights) Weights {
 	var c Weights
 	for g := range numGates {
@@ -380,7 +425,8 @@ func cloneWeights(w *Weights) Weights {
 
 // evaluateWindows scores m on the given windows: MSE of the normalised
 // outputs, and MAE in percent per horizon for m and for the last value.
-func evaluateWindows(m *Model, series [][]float64, set []sample) Metrics {
+func evaluateWindows(m *Model, cfg TrainConfig, set []sample) Metrics {
+	series := cfg.Series
 	k := m.Arch.Horizon
 	p := m.NewPredictor()
 	raw := make([]float64, k)
@@ -391,8 +437,9 @@ func evaluateWindows(m *Model, series [][]float64, set []sample) Metrics {
 		s := series[smp.s]
 		w := s[smp.start : smp.start+InputSize]
 		last, ds := w[InputSize-1], m.Norm.scale(w)
-		p.forward(w, raw)
-		p.Predict(w, out)
+		p.forwardHistory(s[:smp.start+InputSize], cfg.lastUnix(smp), raw)
+		copy(out, raw)
+		m.denormalise(w, out)
 		for h := range k {
 			actual := s[smp.start+InputSize+h]
 			d := raw[h] - (actual-last)/ds
