@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scalora/scalora/stages/decision"
 )
@@ -77,4 +78,26 @@ func TestInvalidGroupConfigLeavesTheStoredOneAlone(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("%d files in the groups folder, want only web.json", len(entries))
 	}
+}
+
+// The forecast-miss reserve is set through the API like the rest of a
+// group: the answer and the stored file carry it, and an impossible
+// quantile is refused.
+func TestGroupConfigCarriesTheHeadroomSettings(t *testing.T) {
+	f := newFixture(t, nil)
+
+	g := groupAnswer(t, f, "PUT", "web", `{"instances":8,"headroom_quantile":0.9,"headroom_window":86400000000000}`, 200)
+	if g.HeadroomQuantile != 0.9 || g.HeadroomWindow != 24*time.Hour {
+		t.Errorf("put: quantile %v, window %v", g.HeadroomQuantile, g.HeadroomWindow)
+	}
+	if g := groupAnswer(t, f, "GET", "other", "", 200); g.HeadroomQuantile != decision.DefaultHeadroomQuantile || g.HeadroomWindow != decision.DefaultHeadroomWindow {
+		t.Errorf("default group: quantile %v, window %v", g.HeadroomQuantile, g.HeadroomWindow)
+	}
+
+	cfg, err := LoadGroups(filepath.Join(f.dir, "groups"), decision.Config{})
+	if err != nil || cfg.Groups["web"].HeadroomQuantile != 0.9 {
+		t.Errorf("LoadGroups: %+v, %v", cfg.Groups["web"], err)
+	}
+
+	groupAnswer(t, f, "PUT", "web", `{"instances":8,"headroom_quantile":1.5}`, http.StatusUnprocessableEntity)
 }
