@@ -57,7 +57,7 @@ func (s *groupState) decide(p *pendingStep, stepLen time.Duration) schemas.Decis
 	s.head.observe(p.time, stepLen, d.DemandNow, need)
 	reserve := s.head.reserve()
 	keep := clampNeed(required+reserve, cfg)
-	s.hist.push(p.time, stepLen, ceilNeed(d.DemandNow, cfg), d.DemandNow)
+	s.hist.push(p.time, stepLen, d.DemandNow)
 
 	ahead := time.Duration(lead) * stepLen
 	cur := s.current
@@ -106,7 +106,8 @@ func (s *groupState) scaleIn(
 ) {
 	cfg := &s.cfg
 	cur := s.current
-	winRequired, winLoad := s.hist.peak()
+	winLoad := s.hist.peak()
+	winRequired := ceilNeed(winLoad, cfg) // ceilNeed grows with the load
 	floor := clampNeed(max(winRequired, required)+reserve, cfg)
 	span := fmtDur(time.Duration(s.window) * stepLen)
 

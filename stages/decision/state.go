@@ -114,7 +114,6 @@ func clipCPU(v float64) float64 {
 
 // history is a ring of the last window steps' demand, all consecutive.
 type history struct {
-	need []int     // instances the demand needs at target, before bounds
 	load []float64 // demand in instance units
 	head int       // index of the oldest entry
 	n    int
@@ -122,25 +121,24 @@ type history struct {
 }
 
 func newHistory(window int) history {
-	return history{need: make([]int, window), load: make([]float64, window)}
+	return history{load: make([]float64, window)}
 }
 
 // push records the demand of step t. A gap since the previous entry empties
 // the ring first: a step nobody reported is not evidence of low demand.
-func (h *history) push(t time.Time, stepLen time.Duration, need int, load float64) {
+func (h *history) push(t time.Time, stepLen time.Duration, load float64) {
 	if h.n > 0 && !t.Equal(h.last.Add(stepLen)) {
 		h.reset()
 	}
 	h.last = t
 
-	size := len(h.need)
+	size := len(h.load)
 	if h.n < size {
-		i := (h.head + h.n) % size
-		h.need[i], h.load[i] = need, load
+		h.load[(h.head+h.n)%size] = load
 		h.n++
 		return
 	}
-	h.need[h.head], h.load[h.head] = need, load
+	h.load[h.head] = load
 	h.head = (h.head + 1) % size
 }
 
@@ -149,18 +147,16 @@ func (h *history) reset() {
 }
 
 func (h *history) full() bool {
-	return h.n == len(h.need)
+	return h.n == len(h.load)
 }
 
-// peak returns the largest need and load held.
-func (h *history) peak() (int, float64) {
-	need, load := 0, 0.0
+// peak returns the largest demand held, 0 when empty.
+func (h *history) peak() float64 {
+	load := 0.0
 	for i := range h.n {
-		j := (h.head + i) % len(h.need)
-		need = max(need, h.need[j])
-		load = max(load, h.load[j])
+		load = max(load, h.load[(h.head+i)%len(h.load)])
 	}
-	return need, load
+	return load
 }
 
 func newGroupState(cfg GroupConfig, stepLen time.Duration) *groupState {
