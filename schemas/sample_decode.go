@@ -81,7 +81,7 @@ type sampleDecoder struct {
 	visit  func(key []byte, v *fastjson.Value)
 
 	s    Sample // what has been read so far
-	seen uint8  // one bit per field, in the order of the switch in field
+	seen uint8  // the field* bits of the keys read
 	err  error
 }
 
@@ -90,6 +90,16 @@ func (d *sampleDecoder) release() {
 	d.s, d.seen, d.err = Sample{}, 0, nil
 	decoders.Put(d)
 }
+
+// Bits naming a sample's fields, for sampleDecoder.seen.
+const (
+	fieldVersion uint8 = 1 << iota
+	fieldHost
+	fieldGroup
+	fieldTime
+	fieldCPU
+	fieldCores
+)
 
 // field reads one key and its value into d.s, or records why it cannot.
 // After the first error it does nothing more.
@@ -101,17 +111,17 @@ func (d *sampleDecoder) field(key []byte, v *fastjson.Value) {
 	var bit uint8
 	switch string(key) {
 	case "v":
-		bit = 1 << 0
+		bit = fieldVersion
 	case "host":
-		bit = 1 << 1
+		bit = fieldHost
 	case "group":
-		bit = 1 << 2
+		bit = fieldGroup
 	case "ts":
-		bit = 1 << 3
+		bit = fieldTime
 	case "cpu":
-		bit = 1 << 4
+		bit = fieldCPU
 	case "cores":
-		bit = 1 << 5
+		bit = fieldCores
 	default:
 		d.err = fmt.Errorf("unknown field %q", key)
 		return
@@ -139,7 +149,7 @@ func (d *sampleDecoder) value(bit uint8, v *fastjson.Value) error {
 		return errors.New("control character in string")
 	}
 
-	if bit == 1<<3 {
+	if bit == fieldTime {
 		return d.s.Time.UnmarshalJSON(raw) // null included: it is a no-op there
 	}
 	if string(raw) == "null" {
@@ -147,21 +157,21 @@ func (d *sampleDecoder) value(bit uint8, v *fastjson.Value) error {
 	}
 
 	switch bit {
-	case 1 << 0:
+	case fieldVersion:
 		return parseInt(raw, &d.s.Version)
-	case 1 << 1:
+	case fieldHost:
 		str, err := d.unquote(raw)
 		if err == nil {
 			d.s.Host = string(str)
 		}
 		return err
-	case 1 << 2:
+	case fieldGroup:
 		str, err := d.unquote(raw)
 		if err == nil {
 			d.s.Group = internGroup(str)
 		}
 		return err
-	case 1 << 4:
+	case fieldCPU:
 		return parseFloat(raw, &d.s.CPU)
 	default:
 		return parseFloat(raw, &d.s.Cores)

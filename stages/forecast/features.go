@@ -93,9 +93,8 @@ func newFeatureSet(fs []string) featureSet {
 }
 
 // MinHistory is the fewest steps of history PredictAt needs: InputSize,
-// plus Season-Horizon more when the model reads day_ago_ahead, or
+// plus Season-Horizon more when the model reads day_ago_ahead or
 // ewmaWarmup more with smoothed_level, whichever is more.
-// plus ewmaWarmup with smoothed_level.
 func (m *Model) MinHistory() int {
 	n := 0
 	if m.feats.dayAgo {

@@ -88,9 +88,8 @@ func (p *Predictor) Horizon() int { return p.m.Horizon() }
 // Forecasts are clipped to [0, max(100, max of window)].
 //
 // A model that reads the time of day gets midnight UTC here (use
-// PredictAt);
-// one that reads day_ago_ahead cannot run from a window alone and panics
-// (see Model.NeedsHistory).
+// PredictAt); one that reads day_ago_ahead cannot run from a window alone
+// and panics (see Model.NeedsHistory).
 func (p *Predictor) Predict(window, out []float64) {
 	p.checkLens(window, out)
 	if p.m.feats.dayAgo {
