@@ -1,4 +1,4 @@
-package pipeline
+package app
 
 import (
 	"context"
@@ -10,14 +10,9 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
+	"github.com/scalora/scalora/pipeline"
 	"github.com/scalora/scalora/pipeline/store"
 	"github.com/scalora/scalora/schemas"
-	"github.com/scalora/scalora/stages/anomaly"
-	"github.com/scalora/scalora/stages/cost"
-	"github.com/scalora/scalora/stages/decision"
-	"github.com/scalora/scalora/stages/forecast"
-	"github.com/scalora/scalora/stages/opportunity"
-	"github.com/scalora/scalora/stages/window"
 )
 
 // Shape of the stream the per-sample benchmarks replay: benchHosts hosts in
@@ -42,12 +37,12 @@ const (
 // allocates per sample.
 func BenchmarkHandle(b *testing.B) {
 	st := newBenchStream(b)
-	outbox, err := NewOutbox(OutboxConfig{}, discardStore{}, discardPublisher{}, benchTopics(),
+	outbox, err := pipeline.NewOutbox(pipeline.OutboxConfig{}, discardStore{}, discardPublisher{}, benchTopics(),
 		slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := NewHandler(st.proc, outbox, st.limits())
+	h := pipeline.NewHandler(st.proc, outbox, st.limits())
 	msg := message.NewMessage("bench", nil)
 
 	handle := func() {
@@ -101,7 +96,7 @@ func BenchmarkProcess(b *testing.B) {
 // benchStream makes the samples of the benchmarks' stream, in time order,
 // and holds the chain they go through.
 type benchStream struct {
-	proc   *Processor
+	proc   *pipeline.Processor
 	hosts  []string
 	groups []string
 	start  time.Time
@@ -111,11 +106,17 @@ type benchStream struct {
 
 func newBenchStream(b *testing.B) *benchStream {
 	b.Helper()
-	stages, err := benchStages()
+	var c Config
+	c.SetDefaults()
+	cat, err := loadCatalog("")
 	if err != nil {
 		b.Fatal(err)
 	}
-	proc, err := NewProcessor(stages, NewLive(), nil)
+	stages, err := buildStages(c, cat, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	proc, err := pipeline.NewProcessor(stages, pipeline.NewLive(), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -163,51 +164,8 @@ func (st *benchStream) next() []byte {
 	return b
 }
 
-// benchStages is the default chain, as the app builds it with an empty
-// configuration.
-func benchStages() (Stages, error) {
-	model, err := forecast.DefaultModel()
-	if err != nil {
-		return Stages{}, err
-	}
-	wcfg := window.Config{Step: time.Minute, AllowedLateness: time.Minute}
-	wcfg.SetDefaults()
-
-	var s Stages
-	s.NewHostStages = func() (HostStages, error) {
-		w, err := window.New(wcfg)
-		if err != nil {
-			return HostStages{}, err
-		}
-		f, err := forecast.NewStage(forecast.Config{Step: time.Minute}, model)
-		if err != nil {
-			return HostStages{}, err
-		}
-		a, err := anomaly.New(anomaly.Config{})
-		if err != nil {
-			return HostStages{}, err
-		}
-		return HostStages{Window: w, Forecast: f, Anomaly: a}, nil
-	}
-
-	dcfg := decision.Config{Step: time.Minute}
-	dcfg.SetDefaults()
-	if s.Decision, err = decision.New(dcfg); err != nil {
-		return s, err
-	}
-	cat, err := cost.DefaultCatalog()
-	if err != nil {
-		return s, err
-	}
-	if s.Cost, err = cost.New(cat, dcfg); err != nil {
-		return s, err
-	}
-	s.Opportunity, err = opportunity.New(dcfg)
-	return s, err
-}
-
-func benchTopics() Topics {
-	var t Topics
+func benchTopics() pipeline.Topics {
+	var t pipeline.Topics
 	t.SetDefaults()
 	return t
 }
