@@ -32,16 +32,6 @@ func randomFeatureModel(t testing.TB, hidden, horizon, season int, seed uint64, 
 	return m
 }
 
-func randomHistory(rng *rand.Rand, n int) []float64 {
-	h := make([]float64, n)
-	v := rng.Float64() * 100
-	for i := range h {
-		v = min(max(v+rng.NormFloat64()*5, 0), 100)
-		h[i] = v
-	}
-	return h
-}
-
 func TestFillFeaturesReadsTimeAndDayAgo(t *testing.T) {
 	const season, horizon = 50, 12
 	m := randomFeatureModel(t, 4, horizon, season, 1, allFeatures[:5]...)

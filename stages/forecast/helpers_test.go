@@ -18,15 +18,18 @@ func randomModel(t testing.TB, hidden, horizon int, seed uint64) *Model {
 	return m
 }
 
-// randomWindow returns a CPU-like random walk in [0, 100].
-func randomWindow(rng *rand.Rand) []float64 {
-	w := make([]float64, InputSize)
+// randomWindow returns a window of a CPU-like random walk in [0, 100].
+func randomWindow(rng *rand.Rand) []float64 { return randomHistory(rng, InputSize) }
+
+// randomHistory returns n steps of a CPU-like random walk in [0, 100].
+func randomHistory(rng *rand.Rand, n int) []float64 {
+	h := make([]float64, n)
 	v := rng.Float64() * 100
-	for i := range w {
+	for i := range h {
 		v = min(max(v+rng.NormFloat64()*5, 0), 100)
-		w[i] = v
+		h[i] = v
 	}
-	return w
+	return h
 }
 
 // sineSeries is a noisy daily-like cycle of n steps with period steps.
