@@ -96,14 +96,20 @@ func newFeatureSet(fs []string) featureSet {
 // plus Season-Horizon more when the model reads day_ago_ahead or
 // ewmaWarmup more with smoothed_level, whichever is more.
 func (m *Model) MinHistory() int {
+	return InputSize + historyBefore(m.Arch.Features, m.Arch.Season, m.Arch.Horizon)
+}
+
+// historyBefore is how many steps before a window the features fs read,
+// with season and horizon in steps.
+func historyBefore(fs []string, season, horizon int) int {
 	n := 0
-	if m.feats.dayAgo {
-		n = max(m.Arch.Season-m.Arch.Horizon, 0)
+	if slices.Contains(fs, FeatureDayAgoAhead) {
+		n = max(season-horizon, 0)
 	}
-	if m.feats.ewma {
+	if slices.Contains(fs, FeatureSmoothedLevel) {
 		n = max(n, ewmaWarmup)
 	}
-	return InputSize + n
+	return n
 }
 
 // NeedsHistory reports whether the model reads more than its window

@@ -220,13 +220,7 @@ func minSeriesLen(cfg TrainConfig) int {
 // those features read exists.
 func splitWindows(cfg TrainConfig) (train, val []sample) {
 	span := InputSize + cfg.Horizon
-	first := 0
-	if slices.Contains(cfg.Features, FeatureDayAgoAhead) {
-		first = max(cfg.Season-cfg.Horizon, 0)
-	}
-	if slices.Contains(cfg.Features, FeatureSmoothedLevel) {
-		first = max(first, ewmaWarmup)
-	}
+	first := historyBefore(cfg.Features, cfg.Season, cfg.Horizon)
 	for s, series := range cfg.Series {
 		cut := int(float64(len(series)) * (1 - cfg.ValidationFraction))
 		for start := first; start+span <= cut; start += cfg.Stride {
