@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"unique"
 
 	"github.com/valyala/fastjson"
 )
@@ -38,8 +39,8 @@ import (
 // a non-ASCII rune in the key.
 //
 // Steady-state decoding allocates only the host string and, for an offset
-// other than Z or the local one, the time's *time.Location; groups come
-// from internGroup.
+// other than Z or the local one, the time's *time.Location; a group name
+// already in use comes from unique.Make, which allocates only for a new one.
 func decodeStrict(payload []byte) (Sample, error) {
 	if err := fastjson.ValidateBytes(payload); err != nil {
 		return Sample{}, err
@@ -168,7 +169,7 @@ func (d *sampleDecoder) value(bit uint8, v *fastjson.Value) error {
 	case fieldGroup:
 		str, err := d.unquote(raw)
 		if err == nil {
-			d.s.Group = internGroup(str)
+			d.s.Group = unique.Make(string(str)).Value()
 		}
 		return err
 	case fieldCPU:

@@ -6,12 +6,12 @@ import (
 	"testing"
 )
 
-// TestDecodeSampleConcurrently decodes samples of many hosts and of more
-// groups than internGroup's table has slots from several goroutines at
-// once, so that pooled decoders and the group table are shared; each
-// sample must come out as its own. Run it with -race.
+// TestDecodeSampleConcurrently decodes samples of many hosts and groups
+// from several goroutines at once, so that pooled decoders and interned
+// group names are shared; each sample must come out as its own. Run it
+// with -race.
 func TestDecodeSampleConcurrently(t *testing.T) {
-	const workers, perWorker = 8, 2000
+	const workers, perWorker, groups = 8, 2000, 3072
 	lim := fixedLimits()
 
 	var wg sync.WaitGroup
@@ -20,11 +20,11 @@ func TestDecodeSampleConcurrently(t *testing.T) {
 		wg.Go(func() {
 			for i := range perWorker {
 				host := "h-" + strconv.Itoa(w) + "-" + strconv.Itoa(i)
-				group := "g\\u00e9-" + strconv.Itoa((w*perWorker+i)%(3*groupSets*groupWays))
+				group := "g\\u00e9-" + strconv.Itoa((w*perWorker+i)%groups)
 				payload := `{"v":1,"host":"` + host + `","group":"` + group +
 					`","ts":"2024-01-01T00:00:00Z","cpu":` + strconv.Itoa(i%100) + `}`
 				s, err := DecodeSample([]byte(payload), lim)
-				wantGroup := "gé-" + strconv.Itoa((w*perWorker+i)%(3*groupSets*groupWays))
+				wantGroup := "gé-" + strconv.Itoa((w*perWorker+i)%groups)
 				if err != nil || s.Host != host || s.Group != wantGroup || s.CPU != float64(i%100) {
 					errs <- payload + ": got " + s.Host + " " + s.Group
 					return
