@@ -1,6 +1,8 @@
 package schemas
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -32,11 +34,11 @@ import (
 // in strings and unknown escapes) and unescapes strings on a best-effort
 // basis that differs from encoding/json for lone UTF-16 surrogates, so the
 // payload is first checked with fastjson.ValidateBytes, which is strict
-// except for control characters (see hasControl), and string values are
-// unescaped here, by appendUnquoted. Keys are unescaped by fastjson; its
-// differences cannot turn an unknown key into a known one, since field
-// names are plain ASCII letters and every difference leaves a backslash or
-// a non-ASCII rune in the key.
+// except for control characters (see hasControl), and string values with
+// escapes are unescaped by encoding/json (see unquote). Keys are unescaped
+// by fastjson; its differences cannot turn an unknown key into a known
+// one, since field names are plain ASCII letters and every difference
+// leaves a backslash or a non-ASCII rune in the key.
 //
 // Steady-state decoding allocates only the host string and, for an offset
 // other than Z or the local one, the time's *time.Location; a group name
@@ -198,7 +200,17 @@ func (d *sampleDecoder) unquote(raw []byte) ([]byte, error) {
 	if raw[0] != '"' {
 		return nil, fmt.Errorf("cannot read %s into a string", kindOf(raw))
 	}
-	d.str = appendUnquoted(d.str[:0], raw[1:len(raw)-1])
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return inner, nil // nothing to unescape: the common case, no allocation
+	}
+	// Escaped strings are rare in samples: encoding/json itself decodes
+	// them, so surrogates and the rest come out exactly as it reads them.
+	var str string
+	if err := json.Unmarshal(raw, &str); err != nil {
+		return nil, err
+	}
+	d.str = append(d.str[:0], str...)
 	return d.str, nil
 }
 
