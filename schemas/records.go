@@ -45,6 +45,13 @@ type Forecast struct {
 	// StepSeconds is the window step the horizons are counted in.
 	StepSeconds int64     `json:"step_seconds"`
 	Values      []float64 `json:"values"`
+	// ModelValues, when set, is the model's own forecast, before the
+	// forecast stage blended it with the host's last value into Values
+	// (stages/forecast, Config.Blend). Decisions size capacity from it:
+	// the blend keeps the share of the model's corrections that had the
+	// least absolute error, a median, which damps the rises the model
+	// sees coming. It is not written to the store or the output topics.
+	ModelValues []float64 `json:"-"`
 	// Model names what produced Values, e.g. "lstm-v1" or "last_value".
 	Model string `json:"model"`
 	// Ready is false when the host lacks a full window and a fallback was used;

@@ -48,7 +48,10 @@ Bitbrains, detected per file; a folder means every .csv under it).
 Each trace is aligned to --step-seconds. Its last --test-fraction is scored:
 from every step there (every --stride steps), each model forecasts from the
 history before that step and is scored at each of --horizons. Models: the
-LSTM, last value, seasonal naive (one --season earlier) and Holt-Winters
+LSTM blended with the last value as the pipeline serves it (named with
+"+blend": the share of the LSTM's correction kept at each horizon is the one
+that did best on the trace's steps so far, see forecast.Blended), the LSTM
+alone, last value, seasonal naive (one --season earlier) and Holt-Winters
 (additive, daily season, smoothing fitted on the first part of the trace only).
 MAE is in CPU percent; MASE divides it by the trace's in-sample one-step
 naive MAE. Results are given per file, per format and averaged over files.
@@ -146,7 +149,9 @@ func runEvalForecast(cmd *cobra.Command, o evalForecastOptions) error {
 			}
 			lstm = mean
 		}
-		ev, err := forecast.EvaluateSeries(s.name, s.values, append([]forecast.SeriesForecaster{lstm}, base...), o.eval)
+		// The blended LSTM first: it is what the pipeline serves.
+		models := append([]forecast.SeriesForecaster{forecast.NewBlended(lstm), lstm}, base...)
+		ev, err := forecast.EvaluateSeries(s.name, s.values, models, o.eval)
 		if err != nil {
 			return err
 		}

@@ -63,7 +63,10 @@ func TestEvalForecastJSONReport(t *testing.T) {
 	if len(rep.Series) != 3 || rep.Series[0].Name != "a" || rep.Series[2].Name != "b" {
 		t.Fatalf("series %d, want a, b (folder) and b again (file)", len(rep.Series))
 	}
-	want := []string{"lstm-h32-v1", "last_value", "seasonal_naive", "holt_winters"}
+	want := []string{"lstm-h32-v1+blend", "lstm-h32-v1", "last_value", "seasonal_naive", "holt_winters"}
+	if len(rep.Average) != len(want) {
+		t.Fatalf("%d models averaged, want %v", len(rep.Average), want)
+	}
 	for i, s := range rep.Average {
 		if s.Model != want[i] || len(s.MAE) != 2 || len(s.MASE) != 2 {
 			t.Fatalf("average %d: %+v, want model %s with 2 MAE and 2 MASE", i, s, want[i])
@@ -76,9 +79,9 @@ func TestEvalForecastJSONReport(t *testing.T) {
 	// On a clean daily cycle the seasonal baselines must beat last value
 	// at 12 steps (an hour): a check that the season is a day.
 	avg := rep.Average
-	if !(avg[2].MAE[1] < avg[1].MAE[1]) || !(avg[3].MAE[1] < avg[1].MAE[1]) {
+	if !(avg[3].MAE[1] < avg[2].MAE[1]) || !(avg[4].MAE[1] < avg[2].MAE[1]) {
 		t.Errorf("seasonal %.3f / holt-winters %.3f not below last value %.3f at h12",
-			avg[2].MAE[1], avg[3].MAE[1], avg[1].MAE[1])
+			avg[3].MAE[1], avg[4].MAE[1], avg[2].MAE[1])
 	}
 	if s := rep.Series[0]; s.InSample != 1200 || s.Origins != (1500-12-1200)/3+1 {
 		t.Errorf("series a: in-sample %d origins %d", s.InSample, s.Origins)
@@ -134,7 +137,7 @@ func TestEvalForecastEnsembleWithFeaturesOnValidationSplit(t *testing.T) {
 	}
 	// --validate drops the last 20 %: 1600 steps are left, 1280 in-sample.
 	s := rep.Series[0]
-	if s.Points != 1600 || s.InSample != 1280 || s.Scores[0].Model != "mean2-lstm-h4-tod-dayago-v1" {
+	if s.Points != 1600 || s.InSample != 1280 || s.Scores[0].Model != "mean2-lstm-h4-tod-dayago-v1+blend" {
 		t.Fatalf("series %s: %d points, %d in-sample, first model %s", s.Name, s.Points, s.InSample, s.Scores[0].Model)
 	}
 	if !strings.Contains(rep.LSTM, "mean of 2 seeds") {

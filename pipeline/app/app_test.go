@@ -115,7 +115,7 @@ func TestEmbeddedDefaultRunsThePipelineAndServesHealth(t *testing.T) {
 	if n := count(t, a, "SELECT count() FROM scalora.steps FINAL"); n != 76 {
 		t.Errorf("%d steps stored, want 2 hosts x 38 closed steps (the last two stay open: lateness one step)", n)
 	}
-	if n := count(t, a, "SELECT countIf(model = 'lstm-h32-v1') FROM scalora.forecasts FINAL WHERE horizon = 1"); n != 2*(38-23) {
+	if n := count(t, a, "SELECT countIf(model = 'lstm-h32-v1+blend') FROM scalora.forecasts FINAL WHERE horizon = 1"); n != 2*(38-23) {
 		t.Errorf("%d LSTM forecasts, want one per full window (2 x 15)", n)
 	}
 	if n := count(t, a, "SELECT count() FROM scalora.decisions FINAL"); n != 38 {

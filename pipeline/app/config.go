@@ -15,6 +15,7 @@ import (
 	"github.com/scalora/scalora/pipeline/store/migrate"
 	"github.com/scalora/scalora/pipeline/store/rollup"
 	"github.com/scalora/scalora/stages/anomaly"
+	"github.com/scalora/scalora/stages/forecast"
 	"github.com/scalora/scalora/stages/window"
 
 	"github.com/scalora/scalora/pipeline"
@@ -157,6 +158,12 @@ type ForecastConfig struct {
 	// Model is a model file written by "scalora train". Empty (the default)
 	// uses the model built into the binary.
 	Model string `yaml:"model"`
+
+	// Blend is "host" (default) to blend each host's LSTM forecasts with
+	// its last value by how the model has fared on that host's recent
+	// steps, or "off" for the model's forecasts as they are (see
+	// forecast.Config.Blend).
+	Blend string `yaml:"blend"`
 }
 
 // AnomalyConfig tunes the anomaly detector; zero fields keep its defaults.
@@ -323,6 +330,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Store.Rollup.Validate(); err != nil {
 		return fmt.Errorf("store.rollup: %w", err)
+	}
+	if b := c.Forecast.Blend; b != "" && b != forecast.BlendHost && b != forecast.BlendOff {
+		return fmt.Errorf("forecast.blend %q: want %q or %q", b, forecast.BlendHost, forecast.BlendOff)
 	}
 	if c.Decision.Step != c.Window.Step {
 		return fmt.Errorf("decision.step (%s) must equal window.step (%s)", c.Decision.Step, c.Window.Step)

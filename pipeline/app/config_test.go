@@ -40,6 +40,7 @@ func TestBadConfigsNameTheirFault(t *testing.T) {
 		"step_mismatch.yaml":      "decision.step (1m0s) must equal window.step (5m0s)",
 		"bad_group.yaml":          "min",
 		"dup_topic.yaml":          `"same" is used twice`,
+		"bad_blend.yaml":          `forecast.blend "hosts"`,
 	}
 	for file, want := range cases {
 		t.Run(file, func(t *testing.T) {

@@ -35,7 +35,7 @@ func TestRestartedProcessForecastsOnTheNextStep(t *testing.T) {
 
 	step29 := start.Add(29 * time.Minute).UTC().Format("2006-01-02 15:04:05")
 	q := "SELECT count() FROM scalora.forecasts FINAL WHERE host = 'h1' AND horizon = 1 AND ready " +
-		"AND model = 'lstm-h32-v1' AND ts = toDateTime64('" + step29 + "', 3, 'UTC')"
+		"AND model = 'lstm-h32-v1+blend' AND ts = toDateTime64('" + step29 + "', 3, 'UTC')"
 	if n := count(t, a, q); n != 1 {
 		t.Fatalf("%d LSTM forecasts for the first step closed after the restart, want 1", n)
 	}

@@ -35,7 +35,7 @@ func buildStages(c Config, cat *cost.Catalog, log *slog.Logger) (pipeline.Stages
 		if err != nil {
 			return hs, fmt.Errorf("window stage: %w", err)
 		}
-		f, err := forecast.NewStage(forecast.Config{Step: c.Window.Step}, model)
+		f, err := forecast.NewStage(forecast.Config{Step: c.Window.Step, Blend: c.Forecast.Blend}, model)
 		if err != nil {
 			return hs, fmt.Errorf("forecast stage: %w", err)
 		}

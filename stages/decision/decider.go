@@ -68,12 +68,16 @@ func New(cfg Config) (*Decider, error) {
 
 // Observe takes the forecast made when one host's step closed, with that
 // step's CPU in percent. It returns the decisions of the group's steps
-// that f completed, oldest first (see Decider), or nil. Observe does
-// not retain f.Values. A forecast with an empty Group counts towards
+// that f completed, oldest first (see Decider), or nil. It sizes from
+// f.ModelValues when set, else from f.Values, and retains neither. A forecast with an empty Group counts towards
 // schemas.DefaultGroup. Horizons are counted in Config.Step; f.StepSeconds
 // is not checked against it.
 func (d *Decider) Observe(f schemas.Forecast, cpuNow float64) []schemas.Decision {
-	if !finite(cpuNow) || slices.ContainsFunc(f.Values, notFinite) {
+	values := f.Values
+	if f.ModelValues != nil {
+		values = f.ModelValues // see schemas.Forecast
+	}
+	if !finite(cpuNow) || slices.ContainsFunc(values, notFinite) {
 		d.mu.Lock()
 		d.stats.Invalid++
 		d.mu.Unlock()
@@ -96,7 +100,7 @@ func (d *Decider) Observe(f schemas.Forecast, cpuNow float64) []schemas.Decision
 		return nil
 	}
 
-	s.step(f.Time).add(f.Values, cpuNow, f.Ready, f.Model, f.Reason)
+	s.step(f.Time).add(values, cpuNow, f.Ready, f.Model, f.Reason)
 	if last, ok := s.members[f.Host]; !ok || f.Time.After(last) {
 		s.members[f.Host] = f.Time
 	}

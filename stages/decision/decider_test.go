@@ -466,3 +466,18 @@ func TestObserveConcurrentGroups(t *testing.T) {
 		t.Errorf("got %d decisions, want one per group and step: 200", total)
 	}
 }
+
+// A blended forecast carries the model's own values too: capacity is sized
+// from those, since the blend damps the rises the model sees coming.
+func TestObserveSizesFromTheModelsOwnForecast(t *testing.T) {
+	d := newWeb(t, GroupConfig{})
+
+	f := fc("h1", 0, flat(30, 12)...) // blended: no change
+	f.ModelValues = []float64{30, 30, 30, 30, 30, 95, 30, 30, 30, 30, 30, 30}
+	d.Observe(f, 30)
+	got := only(t, step(t, d, 1, 30))
+
+	if got.Target != 16 || !near(got.ForecastPeak, 9.5) {
+		t.Fatalf("target %d from peak %g, want 16 from the model's 9.5: %s", got.Target, got.ForecastPeak, got.Reason)
+	}
+}

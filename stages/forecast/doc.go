@@ -9,9 +9,9 @@
 // every step becomes two features, (x - last) / s and x / 100, where last
 // is the window's newest value. Outputs are deltas from last in the same
 // units, so a forecast is last + s*y, clipped to [0, max(100, window
-// max)]. The delta scale s is a fixed 10 % ("last_value_delta", the
-// default model) or the window's own mean step change, floored at 0.05 %
-// ("window_scaled_delta"; see Normalisation). Anchoring on the last value
+// max)]. The delta scale s is a fixed 10 % ("last_value_delta") or the
+// window's own mean step change, floored at 0.05 % ("window_scaled_delta",
+// the default model's; see Normalisation). Anchoring on the last value
 // was chosen because it trains best here: "no change" is an output of 0,
 // so an untrained head already forecasts the last-value baseline and
 // training only learns corrections; the level feature keeps what the
@@ -35,6 +35,36 @@
 // kept a running level) cannot serve live: NewStage refuses them, because the window stage keeps only
 // InputSize steps per host. NewStage refuses time-of-day models too: the
 // stage does not pass the step time to the model yet.
+//
+// # Blending per host
+//
+// The Stage does not serve the model's forecast as it is: per host and
+// horizon it keeps the share of the model's correction to the last value
+// (0, 1/4, 1/2, 3/4 or all of it) whose decayed absolute error was least
+// on the host's recent steps (blend.go; Config.Blend, on by default).
+// Records then name the model with BlendSuffix, e.g. "lstm-h32-v1+blend",
+// and carry the model's own values in ModelValues, from which decisions
+// size capacity (see schemas.Forecast). Blended is the same over a whole
+// series, for evaluation. A host's blend starts from the model's own
+// forecast and is not kept across restarts; it costs about 500 bytes per
+// host and 0.2 µs per forecast (BenchmarkStageForecast: 11.4 µs against
+// 11.2 µs with Blend off, on a loaded 2-core host).
+//
+// Why: DefaultModel is trained on seven NAB traces, the only ones that may
+// ship, and what it learnt there does not carry over to every workload: on
+// the Bitbrains VMs it was worse than last value at every horizon (see
+// Accuracy). The blend lets each host fall back towards last value where
+// the model's corrections do not pay, horizon by horizon, and keep them
+// where they do. For capacity, though, a share chosen by absolute error is
+// a median: it damps the rises the model sees coming. With decisions sized
+// from the blended values the Bitbrains simulation (stages/simulate,
+// TestAcceptanceOnSharedTraces) ran 2.3 % fewer instance-hours but had 953
+// steps under-provisioned instead of 748 (VM 237 went from 0.98 % to
+// 1.99 %), more than the reactive policy's 762; sized from the model's own
+// values they are unchanged (83,587 instance-hours, 748 steps; NAB 24,718
+// and 89). Sizing from the larger of the two gives the same figures: a
+// forecast below the current demand never decides, since the decision
+// takes the larger of predicted and current demand.
 //
 // # Baselines and evaluation
 //
@@ -161,13 +191,44 @@
 // 1.22 for last value), rds_..._cc0c53 (1.76 against 1.54 for
 // Holt-Winters), ec2_..._53ea38 and asg_misconfiguration.
 //
+// The blend, on the same tails (eval forecast runs the blended model
+// first, named "+blend"), with the shipped DefaultModel; Azure is the
+// whole-fleet average CPU of Azure V1 (30 days, divided by its maximum),
+// Google nine tasks of one Google 2019 job (average CPU divided by each
+// task's maximum), neither trained on, converted to NAB-style CSV for the
+// check:
+//
+//	                     NAB h1/h6/h12      Bitbrains h1/h6/h12   Azure h1/h6/h12     Google h1/h6/h12
+//	model alone          0.912 1.011 1.082  0.882 1.953 2.189     1.417 2.579 2.962   1.702 3.252 3.578
+//	blended              0.902 0.962 1.054  0.743 1.350 1.939     1.040 1.823 2.539   1.254 2.268 3.142
+//	best baseline        0.973 1.337 1.258  0.819 1.516 2.019     0.797 1.738 1.807   1.249 2.227 3.099
+//	gain of the blend    +7%  +28%  +16%    +9%  +11%   +4%      -30%  -5%  -41%     -0%   -2%   -1%
+//
+// (best baselines: Holt-Winters at NAB h1 and on Azure, last value
+// elsewhere). The blend reaches or nears last value wherever the model
+// alone loses to it, and keeps most of the model's gain on NAB; it cannot
+// reach Holt-Winters on Azure's smooth daily fleet curve, which neither
+// the model nor last value follows.
+//
+// The blend's design was chosen on the validation split (64-80 % of each
+// trace, DefaultModel, so NAB's split lies in its training data and only
+// Bitbrains' tells): shares chosen by least-squares rather than from a
+// grid were 0.930 2.048 2.905 on Bitbrains against the grid's 0.926 2.021
+// 2.862 (decay 0.995); decays 0.98, 0.99, 0.995, 0.998 for the grid gave
+// 0.918-0.932 at h1 and 1.992-2.068 at h6, 0.995 being in the middle; a
+// second input pulling towards the window's mean (two shares fitted
+// jointly) was worse on the tails of every dataset (Bitbrains 0.751 1.519
+// 1.949) and was dropped.
+//
 // Shortcomings, in plain words. The acceptance target (MASE at least 10 %
 // below the best baseline at horizons 1, 6 and 12 on both datasets) is
 // not met. DefaultModel, trained on NAB only (the only traces that may be
 // shipped), beats the baselines on NAB at horizons 6 and 12 but only by
-// 6 % at horizon 1, where Holt-Winters is close, and it is worse than
-// last value on Bitbrains at every horizon: what it learnt on NAB does not
-// transfer. Its NAB scores are also flattered: the NAB tails it is scored
+// 6 % at horizon 1, where Holt-Winters is close, and alone it is worse
+// than last value on Bitbrains at every horizon: what it learnt on NAB
+// does not transfer. Blended it beats them on both, by 7 % at NAB's
+// horizon 1 and by 9, 11 and 4 % on Bitbrains: still short of 10 % at
+// three of the six. Its NAB scores are also flattered: the NAB tails it is scored
 // on were its validation split, which chose the epoch. A model trained on
 // the first 80 % of the Bitbrains traces (--train-in-sample; not
 // shippable) clears 10 % there at every horizon. On NAB, training on

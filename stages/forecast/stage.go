@@ -17,12 +17,29 @@ type Config struct {
 	// The model is applied to windows of this step whatever step it was
 	// trained at (5 minutes for DefaultModel): an approximation for now.
 	Step time.Duration
+
+	// Blend is "host" (the default) to blend each host's forecasts with
+	// its last value by how the model's corrections fared on that host's
+	// recent steps (blend.go), or "off" for the model's forecasts as they
+	// are. Blending costs about 500 bytes per host. A blend is not kept
+	// in snapshots: after a restart a host starts from the model's own
+	// forecasts again and relearns its shares from the steps that follow.
+	Blend string
 }
+
+// Values of Config.Blend.
+const (
+	BlendHost = "host"
+	BlendOff  = "off"
+)
 
 // SetDefaults fills zero fields with their defaults.
 func (c *Config) SetDefaults() {
 	if c.Step == 0 {
 		c.Step = time.Minute
+	}
+	if c.Blend == "" {
+		c.Blend = BlendHost
 	}
 }
 
@@ -30,6 +47,9 @@ func (c *Config) SetDefaults() {
 func (c *Config) Validate() error {
 	if c.Step < time.Second || c.Step%time.Second != 0 {
 		return fmt.Errorf("step %s is not a positive whole number of seconds", c.Step)
+	}
+	if c.Blend != BlendHost && c.Blend != BlendOff {
+		return fmt.Errorf("blend %q: want %q or %q", c.Blend, BlendHost, BlendOff)
 	}
 	return nil
 }
@@ -39,7 +59,8 @@ func (c *Config) Validate() error {
 const fallbackNote = "; forecast by last_value fallback"
 
 // Stage turns closed windows into forecasts: the LSTM for hosts with a full
-// window, LastValue otherwise.
+// window (blended per host with the last value, see Config.Blend),
+// LastValue otherwise.
 //
 // A Stage owns its scratch buffers and is not safe for concurrent use: run
 // one per goroutine (they may share one Model).
@@ -48,16 +69,29 @@ type Stage struct {
 	model    *Model
 	lstm     *Predictor
 	fallback LastValue
+	name     string // Forecast.Model of the LSTM's forecasts
+
+	// blends is each host's blend (nil when Config.Blend is off). Hosts
+	// are never forgotten, as in the windower, whose host limit bounds
+	// this map too.
+	blends map[string]*blend
 
 	// Scratch of ForecastBatch: the ready windows and their outputs.
 	batchIn, batchOut [][]float64
 }
 
 // record is c's forecast record without a model or values yet: Values is
-// allocated with the model's horizon.
+// allocated with the model's horizon, and ModelValues after it in the same
+// array when the stage blends.
 func (s *Stage) record(c window.Closed) schemas.Forecast {
 	f := s.header(c)
-	f.Values = make([]float64, s.model.Horizon())
+	h := s.model.Horizon()
+	if s.blends == nil {
+		f.Values = make([]float64, h)
+		return f
+	}
+	buf := make([]float64, 2*h)
+	f.Values, f.ModelValues = buf[:h:h], buf[h:]
 	return f
 }
 
@@ -92,12 +126,24 @@ func NewStage(cfg Config, model *Model) (*Stage, error) {
 		// c.Step.Time through PredictAt is not written yet.
 		return nil, fmt.Errorf("forecast stage: model %s reads the time of day, which the stage does not feed yet", model.Name())
 	}
-	return &Stage{
+	s := &Stage{
 		cfg:      cfg,
 		model:    model,
 		lstm:     model.NewPredictor(),
 		fallback: LastValue{H: model.Horizon()},
-	}, nil
+		name:     model.Name(),
+	}
+	if cfg.Blend == BlendHost {
+		if model.Horizon() >= InputSize {
+			// observe reads the last value of an origin Horizon steps
+			// back from the window.
+			return nil, fmt.Errorf("forecast stage: blending needs a horizon below %d, model %s has %d",
+				InputSize, model.Name(), model.Horizon())
+		}
+		s.name += BlendSuffix
+		s.blends = map[string]*blend{}
+	}
+	return s, nil
 }
 
 // Forecast forecasts the Horizon() steps after c's last step. The returned
@@ -112,7 +158,8 @@ func (s *Stage) Forecast(c window.Closed) schemas.Forecast {
 
 	if c.Ready && len(c.Values) == InputSize {
 		s.lstm.Predict(c.Values, f.Values)
-		f.Model = s.model.Name()
+		s.blendHost(c, f.Values, f.ModelValues)
+		f.Model = s.name
 		f.Ready = true
 		return f
 	}
@@ -122,6 +169,7 @@ func (s *Stage) Forecast(c window.Closed) schemas.Forecast {
 		values = []float64{c.Step.CPU}
 	}
 	s.fallback.Predict(values, f.Values)
+	f.ModelValues = nil
 	f.Model = s.fallback.Name()
 	f.Reason = c.Reason + fallbackNote
 	if c.Ready {
@@ -130,4 +178,30 @@ func (s *Stage) Forecast(c window.Closed) schemas.Forecast {
 		f.Reason = fmt.Sprintf("window has %d steps, model needs %d%s", len(c.Values), InputSize, fallbackNote)
 	}
 	return f
+}
+
+// blendHost blends out, the model's forecast from c's window, with the
+// host's last value (when blending is on), after scoring the host's
+// pending forecasts against c's step; raw gets the model's forecast.
+func (s *Stage) blendHost(c window.Closed, out, raw []float64) {
+	if s.blends == nil {
+		return
+	}
+	copy(raw, out)
+	b := s.blends[c.Step.Host]
+	if b == nil {
+		b = newBlend(s.model.Horizon())
+		s.blends[c.Step.Host] = b
+	}
+
+	at := c.Step.Time.UnixNano()
+	if b.rows > 0 && at != b.at+int64(s.cfg.Step) {
+		// Steps were skipped, replayed or left unforecast (a host
+		// without a full window in between): the pending forecasts are
+		// not for the steps in this window.
+		b.reset()
+	}
+	b.at = at
+	b.observe(c.Values)
+	b.apply(c.Values[len(c.Values)-1], out)
 }

@@ -34,7 +34,7 @@ func TestStageForecastsFullWindowWithModel(t *testing.T) {
 
 	want := make([]float64, 12)
 	m.Predict(w, want)
-	if f.Model != "lstm-h8-v1" || !f.Ready || f.Reason != "" || f.StepSeconds != 30 ||
+	if f.Model != "lstm-h8-v1+blend" || !f.Ready || f.Reason != "" || f.StepSeconds != 30 ||
 		f.Host != "h1" || f.Group != "g1" || !f.Time.Equal(time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)) {
 		t.Errorf("forecast %+v", f)
 	}
@@ -99,14 +99,21 @@ func TestLastValueRepeatsNewestValue(t *testing.T) {
 	}
 }
 
+// BenchmarkStageForecast forecasts one host step after step, so that its
+// blend scores and shifts its pending forecasts each time as it does live.
 func BenchmarkStageForecast(b *testing.B) {
-	s, err := NewStage(Config{}, randomModel(b, 32, 12, 1))
-	if err != nil {
-		b.Fatal(err)
-	}
-	c := closed(randomWindow(rand.New(rand.NewPCG(1, 1))), true, "")
-	b.ReportAllocs()
-	for b.Loop() {
-		s.Forecast(c)
+	for _, blend := range []string{BlendHost, BlendOff} {
+		b.Run("blend="+blend, func(b *testing.B) {
+			s, err := NewStage(Config{Blend: blend}, randomModel(b, 32, 12, 1))
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := closed(randomWindow(rand.New(rand.NewPCG(1, 1))), true, "")
+			b.ReportAllocs()
+			for b.Loop() {
+				c.Step.Time = c.Step.Time.Add(time.Minute)
+				s.Forecast(c)
+			}
+		})
 	}
 }

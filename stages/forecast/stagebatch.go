@@ -30,15 +30,21 @@ func (s *Stage) ForecastBatchInto(dst []schemas.Forecast, cs []window.Closed) []
 	k := s.model.Horizon()
 
 	for i, c := range cs {
-		values := out[i].Values
+		values, raw := out[i].Values, out[i].ModelValues
 		if cap(values) < k {
 			values = make([]float64, k)
+		}
+		if s.blends != nil && cap(raw) < k {
+			raw = make([]float64, k)
 		}
 		values = values[:k]
 		if c.Ready && len(c.Values) == InputSize {
 			out[i] = s.header(c)
 			out[i].Values = values
-			out[i].Model = s.model.Name()
+			if s.blends != nil {
+				out[i].ModelValues = raw[:k]
+			}
+			out[i].Model = s.name
 			out[i].Ready = true
 			s.batchIn = append(s.batchIn, c.Values)
 			s.batchOut = append(s.batchOut, values)
@@ -49,6 +55,15 @@ func (s *Stage) ForecastBatchInto(dst []schemas.Forecast, cs []window.Closed) []
 
 	if len(s.batchIn) > 0 {
 		s.lstm.PredictBatch(s.batchIn, s.batchOut)
+	}
+	if s.blends != nil {
+		// In the order of cs, so that two steps of one host are
+		// blended in turn, as Forecast would.
+		for i, c := range cs {
+			if c.Ready && len(c.Values) == InputSize {
+				s.blendHost(c, out[i].Values, out[i].ModelValues)
+			}
+		}
 	}
 	// Drop the references to the caller's windows and to the records.
 	clear(s.batchIn)

@@ -1,6 +1,7 @@
 package forecast
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -40,7 +41,7 @@ func TestStageForecastBatchMatchesForecast(t *testing.T) {
 			}
 		}
 	}
-	if got[0].Model != "lstm-h8-v1" || got[1].Model != "last_value" {
+	if got[0].Model != "lstm-h8-v1+blend" || got[1].Model != "last_value" {
 		t.Errorf("models %q %q, want the LSTM and the fallback", got[0].Model, got[1].Model)
 	}
 	if &got[0].Values[0] == &got[2].Values[0] {
@@ -88,17 +89,24 @@ func TestStageForecastBatchIntoReusesRecords(t *testing.T) {
 }
 
 // BenchmarkStageForecastBatch64 forecasts 64 ready hosts per tick through
-// ForecastBatchInto, reusing the previous tick's records.
+// ForecastBatchInto, reusing the previous tick's records; each tick is the
+// hosts' next step, so that their blends work as they do live.
 func BenchmarkStageForecastBatch64(b *testing.B) {
 	s, err := NewStage(Config{}, randomModel(b, 32, 12, 1))
 	if err != nil {
 		b.Fatal(err)
 	}
 	cs := readyWindows(64, 1)
+	for i := range cs {
+		cs[i].Step.Host = fmt.Sprintf("h%d", i)
+	}
 	dst := s.ForecastBatchInto(nil, cs)
 	b.ReportAllocs()
 	cpu := startCPUTimer(b)
 	for b.Loop() {
+		for i := range cs {
+			cs[i].Step.Time = cs[i].Step.Time.Add(time.Minute)
+		}
 		dst = s.ForecastBatchInto(dst, cs)
 	}
 	cpu.stop(len(cs), "forecast")

@@ -1,0 +1,125 @@
+package forecast
+
+import "math"
+
+// Blending: the model forecasts a correction to a host's last value at
+// each horizon; a blend keeps, per host and horizon, how well each share
+// of that correction (0, 1/4, 1/2, 3/4 or all of it) would have done on
+// the host's recent steps, and forecasts last + share*correction with the
+// share that did best. A host whose series the model reads well keeps the
+// whole correction; a host it reads badly (a kind of workload it was not
+// trained on) falls back towards the last value, horizon by horizon.
+//
+// Each candidate's absolute errors are summed with exponential decay
+// BlendDecay per step (a half-life of about 138 steps, 11.5 hours at
+// 5-minute steps). The grid, the decay and the absolute error (rather than
+// a least-squares share, or a second input pulling towards the window's
+// mean) were chosen on a validation split; the figures are in doc.go
+// (Accuracy).
+
+// BlendDecay is the factor each step multiplies a blend's past errors by.
+const BlendDecay = 0.995
+
+// blendShares are the shares of the model's correction a blend chooses
+// from, in increasing order.
+var blendShares = [...]float32{0, 0.25, 0.5, 0.75, 1}
+
+// pendScale converts a correction in CPU percent to the int16 it is kept
+// as: steps of 0.01 %, up to ±327.67 %.
+const pendScale = 100
+
+// blend is one host's record of how each share of the model's corrections
+// fared. It costs 56 bytes plus H*5 float32 and H*(H+1)/2 int16 (240 and
+// 156 bytes at H = 12), kept small because a shard may track a million
+// hosts.
+type blend struct {
+	// at is the start of the host's newest step the blend has seen (Unix
+	// nanoseconds), to notice a step that does not follow it.
+	at int64
+
+	// rows is how many origins have corrections pending.
+	rows int32
+
+	// err[(h-1)*len(blendShares)+k] is the decayed absolute error at
+	// horizon h of share k.
+	err []float32
+
+	// pend holds the corrections not yet scored, newest origin first: the
+	// newest origin's H (horizons 1..H), then the one before it's H-1
+	// (horizons 2..H, its horizon 1 was scored), and so on.
+	pend []int16
+}
+
+func newBlend(horizon int) *blend {
+	return &blend{
+		err:  make([]float32, horizon*len(blendShares)),
+		pend: make([]int16, horizon*(horizon+1)/2),
+	}
+}
+
+// horizon is H.
+func (b *blend) horizon() int { return len(b.err) / len(blendShares) }
+
+// rowStart is where row r (the origin r steps before the newest) starts in
+// pend: rows 0..r-1 hold H, H-1, ... values.
+func rowStart(r, horizon int) int { return r*horizon - r*(r-1)/2 }
+
+// reset forgets the pending corrections (the host's steps stopped
+// following each other), keeping the errors learnt so far.
+func (b *blend) reset() { b.rows = 0 }
+
+// observe scores the pending corrections against the newest value of
+// values, the host's window (oldest first) ending with the step that just
+// closed, which must hold at least H+1 values: the step an origin r steps
+// back forecast from is values[len-2-r]. It then makes room for the next
+// origin's corrections, which apply must write.
+func (b *blend) observe(values []float64) {
+	h := b.horizon()
+	n, actual := len(values), values[len(values)-1]
+	for r := range int(b.rows) {
+		last := values[n-2-r]
+		d := float64(b.pend[rowStart(r, h)]) / pendScale
+		errs := b.err[r*len(blendShares) : (r+1)*len(blendShares)]
+		for k, share := range blendShares {
+			e := math.Abs(last + float64(share)*d - actual)
+			errs[k] = float32(BlendDecay*float64(errs[k]) + e)
+		}
+	}
+	for e := range b.err[int(b.rows)*len(blendShares):] {
+		// Horizons with nothing pending decay too, so that all horizons
+		// weigh the past alike.
+		b.err[int(b.rows)*len(blendShares)+e] *= BlendDecay
+	}
+
+	// Drop each row's scored first value; row r becomes row r+1. From the
+	// oldest row, so that no row is overwritten before it moved.
+	keep := min(int(b.rows), h-1)
+	for r := keep - 1; r >= 0; r-- {
+		copy(b.pend[rowStart(r+1, h):rowStart(r+2, h)], b.pend[rowStart(r, h)+1:rowStart(r+1, h)])
+	}
+	b.rows = int32(keep)
+}
+
+// apply turns out, the model's forecast from a window whose newest value is
+// last, into the blended forecast in place, and keeps the model's
+// corrections to score them as their steps close. Call observe first.
+func (b *blend) apply(last float64, out []float64) {
+	h := b.horizon()
+	for i := range h {
+		d := out[i] - last
+		q := math.Round(d * pendScale)
+		b.pend[i] = int16(max(math.MinInt16, min(math.MaxInt16, q)))
+
+		// The largest share among the best: the model's own forecast
+		// while nothing is known.
+		errs := b.err[i*len(blendShares) : (i+1)*len(blendShares)]
+		best := len(blendShares) - 1
+		for k := best - 1; k >= 0; k-- {
+			if errs[k] < errs[best] {
+				best = k
+			}
+		}
+		out[i] = last + float64(blendShares[best])*d
+	}
+	b.rows++
+}

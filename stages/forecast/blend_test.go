@@ -1,0 +1,220 @@
+package forecast
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/scalora/scalora/schemas"
+	"github.com/scalora/scalora/stages/window"
+)
+
+// referenceShares replays a blend the plain way: every origin's whole
+// forecast kept, every candidate's error summed with decay when its step
+// closes. It returns the share chosen at each origin and horizon.
+func referenceShares(x []float64, corr [][]float64, first, horizon int) [][]int {
+	errs := make([][]float64, horizon)
+	for h := range errs {
+		errs[h] = make([]float64, len(blendShares))
+	}
+	chosen := make([][]int, len(x)+1)
+	for t := first; t <= len(x); t++ {
+		// x[t-1] just closed: score the origins that forecast it.
+		for h := 1; h <= horizon; h++ {
+			q := t - h // origin q forecast x[q..] from history x[:q]
+			if q < first {
+				for k := range errs[h-1] {
+					errs[h-1][k] *= BlendDecay
+				}
+				continue
+			}
+			last := x[q-1]
+			d := math.Round(corr[q][h-1]*pendScale) / pendScale
+			for k, share := range blendShares {
+				errs[h-1][k] = BlendDecay*errs[h-1][k] + math.Abs(last+float64(share)*d-x[t-1])
+			}
+		}
+		chosen[t] = make([]int, horizon)
+		for h := range horizon {
+			best := len(blendShares) - 1
+			for k := best - 1; k >= 0; k-- {
+				if errs[h][k] < errs[h][best] {
+					best = k
+				}
+			}
+			chosen[t][h] = best
+		}
+	}
+	return chosen
+}
+
+func TestBlendMatchesThePlainReplay(t *testing.T) {
+	const horizon, first = 7, 10
+	rng := rand.New(rand.NewPCG(5, 5))
+	n := 400
+	x := make([]float64, n)
+	corr := make([][]float64, n+1)
+	for i := range x {
+		x[i] = 50 + 20*math.Sin(float64(i)/9) + rng.NormFloat64()*3
+	}
+	for i := range corr {
+		corr[i] = make([]float64, horizon)
+		for h := range corr[i] {
+			// Corrections good at short horizons, noise at long ones.
+			if i > 0 && i+h < n && h < 3 {
+				corr[i][h] = (x[i+h] - x[i-1]) * 0.8
+			} else {
+				corr[i][h] = rng.NormFloat64() * 10
+			}
+		}
+	}
+	want := referenceShares(x, corr, first, horizon)
+
+	b := newBlend(horizon)
+	out := make([]float64, horizon)
+	for o := first; o <= n; o++ {
+		b.observe(x[:o])
+		last := x[o-1]
+		for h := range out {
+			out[h] = last + corr[o][h]
+		}
+		b.apply(last, out)
+		for h := range out {
+			d := math.Round(corr[o][h]*pendScale) / pendScale
+			share := float64(blendShares[want[o][h]])
+			// apply scales the unrounded correction: compare within the rounding.
+			if math.Abs(out[h]-(last+share*d)) > 0.01 {
+				t.Fatalf("origin %d h%d: blended %v, the plain replay's share %v gives %v", o, h+1, out[h], share, last+share*d)
+			}
+		}
+	}
+	if got := want[n]; got[0] != len(blendShares)-1 && got[0] != len(blendShares)-2 {
+		t.Errorf("share at h1 %v, want most of the useful correction kept", blendShares[got[0]])
+	}
+	if got := want[n]; got[horizon-1] > 1 {
+		t.Errorf("share at h%d %v, want at most a quarter of the noise kept", horizon, blendShares[got[horizon-1]])
+	}
+}
+
+func TestBlendStartsFromTheModelAndDropsAUselessCorrection(t *testing.T) {
+	const horizon = 3
+	b := newBlend(horizon)
+	x := make([]float64, 200)
+	for i := range x {
+		x[i] = 40 // flat: any correction is wrong
+	}
+	out := make([]float64, horizon)
+	for o := horizon + 1; o <= len(x); o++ {
+		b.observe(x[:o])
+		for h := range out {
+			out[h] = 45
+		}
+		b.apply(40, out)
+		if o == horizon+1 && out[0] != 45 {
+			t.Fatalf("first forecast %v, want the model's own (45) while nothing is known", out[0])
+		}
+	}
+	for h, v := range out {
+		if v != 40 {
+			t.Errorf("h%d: %v after 200 flat steps, want the last value 40", h+1, v)
+		}
+	}
+}
+
+func TestBlendKeepsHugeCorrectionsInRange(t *testing.T) {
+	b := newBlend(2)
+	out := []float64{1e6, -1e6}
+	b.apply(0, out)
+	if b.pend[0] != math.MaxInt16 || b.pend[1] != math.MinInt16 {
+		t.Errorf("pending %v, want the int16 limits", b.pend[:2])
+	}
+}
+
+func TestStageBlendRestartsAfterAGap(t *testing.T) {
+	m := randomModel(t, 8, 4, 1)
+	s, err := NewStage(Config{Step: time.Minute}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	t0 := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
+	at := func(i int) window.Closed {
+		c := closed(randomWindow(rng), true, "")
+		c.Step.Time = t0.Add(time.Duration(i) * time.Minute)
+		return c
+	}
+	for i := range 10 {
+		s.Forecast(at(i))
+	}
+	b := s.blends["h1"]
+	if b == nil || b.rows != 4 {
+		t.Fatalf("blend %+v, want 4 origins pending after 10 steps", b)
+	}
+
+	s.Forecast(at(20)) // ten steps missing
+	if b.rows != 1 {
+		t.Errorf("%d origins pending after a gap, want only the new one", b.rows)
+	}
+	s.Forecast(closed([]float64{1, 2}, false, "2 of 24 steps"))
+	s.Forecast(at(21))
+	if b.rows != 2 {
+		t.Errorf("%d origins pending, want 2: a fallback forecast in between is not a step of this window", b.rows)
+	}
+}
+
+func TestStageBlendOffForecastsTheModelAsIs(t *testing.T) {
+	m := randomModel(t, 8, 4, 1)
+	s, err := NewStage(Config{Blend: BlendOff}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := randomWindow(rand.New(rand.NewPCG(1, 2)))
+	f := s.Forecast(closed(w, true, ""))
+	want := make([]float64, 4)
+	m.Predict(w, want)
+	if f.Model != m.Name() || f.Values[0] != want[0] || s.blends != nil {
+		t.Errorf("forecast %+v, want the model's %v under its own name", f, want)
+	}
+	if _, err := NewStage(Config{Blend: "hosts"}, m); err == nil {
+		t.Error("blend \"hosts\" accepted")
+	}
+}
+
+func TestStageKeepsTheModelsForecastBesideTheBlendedOne(t *testing.T) {
+	m := randomModel(t, 8, 4, 1)
+	s, err := NewStage(Config{Step: time.Minute}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := make([]float64, InputSize)
+	for i := range w {
+		w[i] = 50 // flat: the model's corrections can only be wrong
+	}
+	t0 := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
+	var f, batch schemas.Forecast
+	for i := range 300 {
+		c := closed(w, true, "")
+		c.Step.Time = t0.Add(time.Duration(i) * time.Minute)
+		f = s.Forecast(c)
+	}
+	c := closed(w, true, "")
+	c.Step.Time = t0.Add(300 * time.Minute)
+	batch = s.ForecastBatch([]window.Closed{c})[0]
+
+	want := make([]float64, 4)
+	m.Predict(w, want)
+	for _, r := range []schemas.Forecast{f, batch} {
+		for h := range want {
+			if r.ModelValues[h] != want[h] {
+				t.Fatalf("h%d: model values %v, want the model's %v", h+1, r.ModelValues, want)
+			}
+			if want[h] != 50 && r.Values[h] != 50 {
+				t.Fatalf("h%d: blended %v after 300 flat steps, want the last value 50", h+1, r.Values)
+			}
+		}
+	}
+	if &f.Values[0] == &f.ModelValues[0] {
+		t.Error("Values and ModelValues share their first element")
+	}
+}
