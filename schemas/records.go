@@ -50,7 +50,8 @@ type Forecast struct {
 	// (stages/forecast, Config.Blend). Decisions size capacity from it:
 	// the blend keeps the share of the model's corrections that had the
 	// least absolute error, a median, which damps the rises the model
-	// sees coming. It is not written to the store or the output topics.
+	// sees coming. The anomaly stage's residual features read it too.
+	// It is not written to the store or the output topics.
 	ModelValues []float64 `json:"-"`
 	// Model names what produced Values, e.g. "lstm-v1" or "last_value".
 	Model string `json:"model"`

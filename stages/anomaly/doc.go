@@ -82,15 +82,14 @@
 // cooldown 72, chosen on Bitbrains traces with injected faults, never on
 // those files), the pipeline's forecast stage, and each file a host of its
 // own group (so a forest of its own, as in ScopeHost), NAB's normalised
-// scores are standard 29.2, reward_low_FP_rate -5.8, reward_low_FN_rate
-// 41.7 (TestEvaluateNABCPUFiles in package nab): 6 of 9 windows found, 58
-// false positives (44 on the auto-scaling-group file, 10 on 77c1ca, 4 on
-// 825cc2), none after probation on ec2_cpu_utilization_c6585a. The issue's
-// target is 60: not met. These figures are with the forecast stage's
-// per-host blend (forecast.Config.Blend), whose one-step forecasts the
-// residual features read; before it the scores were 29.8, -4.5 and 42.1
-// (57 false positives), and the figures below that predate it were not
-// measured again. On the training traces the same detector scores 58.7 (mean
+// scores are standard 29.8, reward_low_FP_rate -4.5, reward_low_FN_rate
+// 42.1 (TestEvaluateNABCPUFiles in package nab): 6 of 9 windows found, 57
+// false positives (43 on the auto-scaling-group file, 11 on 77c1ca), none
+// after probation on ec2_cpu_utilization_c6585a. The target is
+// 60: not met. The residual features read the forecast model's own
+// one-step forecast, not the forecast stage's per-host blend of it (see
+// Detector.ObserveForecast for why); with the blended one these scores
+// were 28.5, -7.2 and 41.2. On the training traces the same detector scores 58.7 (mean
 // over four forest seeds); NAB's real anomalies and busy real hosts are
 // harder than the injected faults. A second attempt (event suppression,
 // short-span features, a residual likelihood; see Ablations) found
@@ -115,9 +114,8 @@
 // With the seven files as hosts of one group sharing a forest
 // (EvalConfig.Shared, TestEvaluateNABCPUFilesOneGroup), which is what the
 // default scope does to a fleet put in one group, the scores are standard
-// 14.4, reward_low_FP_rate -51.6, reward_low_FN_rate 39.3: 8 of 9 windows
-// found but 109 false positives, 21 of them after probation on c6585a
-// (13.2, -54.2 and 38.4 before the forecast blend).
+// 13.2, reward_low_FP_rate -54.2, reward_low_FN_rate 38.4: 8 of 9 windows
+// found but 112 false positives, 21 of them after probation on c6585a.
 // Seven unrelated hosts (an auto-scaling group, an RDS instance, EC2 hosts
 // from idle to busy) are the worst case for a shared forest. On the
 // training traces as 18 hosts of one group the standard score is 49.5

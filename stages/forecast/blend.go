@@ -4,32 +4,43 @@ import "math"
 
 // Blending: the model forecasts a correction to a host's last value at
 // each horizon; a blend keeps, per host and horizon, how well each share
-// of that correction (0, 1/4, 1/2, 3/4 or all of it) would have done on
-// the host's recent steps, and forecasts last + share*correction with the
-// share that did best. A host whose series the model reads well keeps the
-// whole correction; a host it reads badly (a kind of workload it was not
-// trained on) falls back towards the last value, horizon by horizon.
+// of that correction (none, half, all or one and a half of it) would have
+// done on the host's recent steps, and forecasts last + share*correction
+// with the share that did best. A host whose series the model reads well
+// keeps the whole correction, or more where the model is too timid; a host
+// it reads badly (a kind of workload it was not trained on) falls back
+// towards the last value, horizon by horizon.
 //
 // Each candidate's absolute errors are summed with exponential decay
 // BlendDecay per step (a half-life of about 138 steps, 11.5 hours at
-// 5-minute steps). The grid, the decay and the absolute error (rather than
-// a least-squares share, or a second input pulling towards the window's
-// mean) were chosen on a validation split; the figures are in doc.go
-// (Accuracy).
+// 5-minute steps). The shares, the decay and the absolute error (rather
+// than a least-squares share, or a second input pulling towards the
+// window's mean) were chosen on a validation split; the figures are in
+// doc.go (Accuracy).
 
 // BlendDecay is the factor each step multiplies a blend's past errors by.
 const BlendDecay = 0.995
 
 // blendShares are the shares of the model's correction a blend chooses
-// from, in increasing order.
-var blendShares = [...]float32{0, 0.25, 0.5, 0.75, 1}
+// from, in increasing order; modelShare is the index of the model's own
+// forecast.
+var blendShares = [...]float32{0, 0.5, 1, 1.5}
+
+const modelShare = 2
+
+// blended is last + share*d, kept within [0, max(100, last+d)]: a share
+// above 1 may not take a forecast below zero, nor above 100 % further than
+// the model itself went.
+func blended(last float64, share float32, d float64) float64 {
+	return min(max(0, last+float64(share)*d), max(100, last+d))
+}
 
 // pendScale converts a correction in CPU percent to the int16 it is kept
 // as: steps of 0.01 %, up to ±327.67 %.
 const pendScale = 100
 
 // blend is one host's record of how each share of the model's corrections
-// fared. It costs 56 bytes plus H*5 float32 and H*(H+1)/2 int16 (240 and
+// fared. It costs 56 bytes plus H*4 float32 and H*(H+1)/2 int16 (192 and
 // 156 bytes at H = 12), kept small because a shard may track a million
 // hosts.
 type blend struct {
@@ -81,7 +92,7 @@ func (b *blend) observe(values []float64) {
 		d := float64(b.pend[rowStart(r, h)]) / pendScale
 		errs := b.err[r*len(blendShares) : (r+1)*len(blendShares)]
 		for k, share := range blendShares {
-			e := math.Abs(last + float64(share)*d - actual)
+			e := math.Abs(blended(last, share, d) - actual)
 			errs[k] = float32(BlendDecay*float64(errs[k]) + e)
 		}
 	}
@@ -110,16 +121,15 @@ func (b *blend) apply(last float64, out []float64) {
 		q := math.Round(d * pendScale)
 		b.pend[i] = int16(max(math.MinInt16, min(math.MaxInt16, q)))
 
-		// The largest share among the best: the model's own forecast
-		// while nothing is known.
+		// The model's own forecast while nothing is known, and on ties.
 		errs := b.err[i*len(blendShares) : (i+1)*len(blendShares)]
-		best := len(blendShares) - 1
-		for k := best - 1; k >= 0; k-- {
-			if errs[k] < errs[best] {
+		best := modelShare
+		for k, e := range errs {
+			if e < errs[best] {
 				best = k
 			}
 		}
-		out[i] = last + float64(blendShares[best])*d
+		out[i] = blended(last, blendShares[best], d)
 	}
 	b.rows++
 }

@@ -32,14 +32,15 @@ func referenceShares(x []float64, corr [][]float64, first, horizon int) [][]int 
 			last := x[q-1]
 			d := math.Round(corr[q][h-1]*pendScale) / pendScale
 			for k, share := range blendShares {
-				errs[h-1][k] = BlendDecay*errs[h-1][k] + math.Abs(last+float64(share)*d-x[t-1])
+				f := min(max(0, last+float64(share)*d), max(100, last+d))
+				errs[h-1][k] = BlendDecay*errs[h-1][k] + math.Abs(f-x[t-1])
 			}
 		}
 		chosen[t] = make([]int, horizon)
 		for h := range horizon {
-			best := len(blendShares) - 1
-			for k := best - 1; k >= 0; k-- {
-				if errs[h][k] < errs[h][best] {
+			best := modelShare // the model's own while nothing is known, and on ties
+			for k, e := range errs[h] {
+				if e < errs[h][best] {
 					best = k
 				}
 			}
@@ -61,9 +62,9 @@ func TestBlendMatchesThePlainReplay(t *testing.T) {
 	for i := range corr {
 		corr[i] = make([]float64, horizon)
 		for h := range corr[i] {
-			// Corrections good at short horizons, noise at long ones.
+			// Corrections right at short horizons, noise at long ones.
 			if i > 0 && i+h < n && h < 3 {
-				corr[i][h] = (x[i+h] - x[i-1]) * 0.8
+				corr[i][h] = x[i+h] - x[i-1]
 			} else {
 				corr[i][h] = rng.NormFloat64() * 10
 			}
@@ -81,19 +82,18 @@ func TestBlendMatchesThePlainReplay(t *testing.T) {
 		}
 		b.apply(last, out)
 		for h := range out {
-			d := math.Round(corr[o][h]*pendScale) / pendScale
-			share := float64(blendShares[want[o][h]])
+			share := blendShares[want[o][h]]
 			// apply scales the unrounded correction: compare within the rounding.
-			if math.Abs(out[h]-(last+share*d)) > 0.01 {
-				t.Fatalf("origin %d h%d: blended %v, the plain replay's share %v gives %v", o, h+1, out[h], share, last+share*d)
+			if w := blended(last, share, corr[o][h]); math.Abs(out[h]-w) > 0.01 {
+				t.Fatalf("origin %d h%d: blended %v, the plain replay's share %v gives %v", o, h+1, out[h], share, w)
 			}
 		}
 	}
-	if got := want[n]; got[0] != len(blendShares)-1 && got[0] != len(blendShares)-2 {
-		t.Errorf("share at h1 %v, want most of the useful correction kept", blendShares[got[0]])
+	if got := blendShares[want[n][0]]; got != 1 {
+		t.Errorf("share at h1 %v, want the useful correction kept whole", got)
 	}
-	if got := want[n]; got[horizon-1] > 1 {
-		t.Errorf("share at h%d %v, want at most a quarter of the noise kept", horizon, blendShares[got[horizon-1]])
+	if got := blendShares[want[n][horizon-1]]; got != 0 {
+		t.Errorf("share at h%d %v, want none of the noise kept", horizon, got)
 	}
 }
 

@@ -21,7 +21,7 @@ type Config struct {
 	// Blend is "host" (the default) to blend each host's forecasts with
 	// its last value by how the model's corrections fared on that host's
 	// recent steps (blend.go), or "off" for the model's forecasts as they
-	// are. Blending costs about 500 bytes per host. A blend is not kept
+	// are. Blending costs about 470 bytes per host. A blend is not kept
 	// in snapshots: after a restart a host starts from the model's own
 	// forecasts again and relearns its shares from the steps that follow.
 	Blend string
