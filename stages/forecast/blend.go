@@ -40,7 +40,7 @@ func blended(last float64, share float32, d float64) float64 {
 const pendScale = 100
 
 // blend is one host's record of how each share of the model's corrections
-// fared. It costs 56 bytes plus H*4 float32 and H*(H+1)/2 int16 (192 and
+// fared. It costs 64 bytes plus H*4 float32 and H*(H+1)/2 int16 (192 and
 // 156 bytes at H = 12), kept small because a shard may track a million
 // hosts.
 type blend struct {

@@ -98,6 +98,9 @@ func TestBlendMatchesThePlainReplay(t *testing.T) {
 }
 
 func TestBlendStartsFromTheModelAndDropsAUselessCorrection(t *testing.T) {
+	if blendShares[modelShare] != 1 {
+		t.Fatalf("modelShare points at share %v, not at the model's own forecast", blendShares[modelShare])
+	}
 	const horizon = 3
 	b := newBlend(horizon)
 	x := make([]float64, 200)
