@@ -69,9 +69,10 @@ func New(cfg Config) (*Decider, error) {
 // Observe takes the forecast made when one host's step closed, with that
 // step's CPU in percent. It returns the decisions of the group's steps
 // that f completed, oldest first (see Decider), or nil. It sizes from
-// f.ModelValues when set, else from f.Values, and retains neither. A forecast with an empty Group counts towards
-// schemas.DefaultGroup. Horizons are counted in Config.Step; f.StepSeconds
-// is not checked against it.
+// f.ModelValues when set, else from f.Values, and retains neither. A
+// forecast with an empty Group counts towards schemas.DefaultGroup.
+// Horizons are counted in Config.Step; f.StepSeconds is not checked
+// against it.
 func (d *Decider) Observe(f schemas.Forecast, cpuNow float64) []schemas.Decision {
 	values := f.Values
 	if f.ModelValues != nil {
