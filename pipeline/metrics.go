@@ -59,7 +59,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"reason"}),
 		restored: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "scalora_host_states_restored_total",
-			Help: "Host window states read back from the store, by result (ok, or refused when unusable).",
+			Help: "Host states read back from the store, by result: ok, refused (an unusable window), forecast_refused (an unusable forecast blend; the window was restored).",
 		}, []string{"result"}),
 		toDecide: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "scalora_sample_to_decision_seconds",

@@ -265,27 +265,43 @@ func (p *Processor) Flush(out *store.Batch) error {
 	return nil
 }
 
-// SnapshotDirty appends the window state of every host changed since the
-// last call (see window.Windower.SnapshotDirty), tagged with source.
+// SnapshotDirty appends the state of every host changed since the last
+// call (see window.Windower.SnapshotDirty), tagged with source: its window,
+// and the forecast stage's state of it when that stage is a
+// HostStateKeeper.
 func (p *Processor) SnapshotDirty(source string, dst []schemas.HostState) []schemas.HostState {
 	for _, sh := range p.allShards() {
 		sh.mu.Lock()
+		from := len(dst)
 		dst = sh.stages.Window.SnapshotDirty(source, dst)
+		if k, ok := sh.stages.Forecast.(HostStateKeeper); ok {
+			for i := range dst[from:] {
+				k.SnapshotHost(&dst[from+i])
+			}
+		}
 		sh.mu.Unlock()
 	}
 	return dst
 }
 
-// Restore gives each state to the window stage of its partition's shard. A
-// state the windower refuses (another step or size, damaged) is counted and
-// skipped: its host starts afresh. It returns how many were restored and
-// the first refusal, for the log.
+// Restore gives each state to the window stage of its partition's shard,
+// then to its forecast stage when that is a HostStateKeeper. A state the
+// windower refuses (another step or size, damaged) is counted and skipped:
+// its host starts afresh. A forecast state refused is counted as
+// "forecast_refused" (the host's window is still restored, its blend
+// starts afresh). It returns how many windows were restored and the first
+// refusal, for the log.
 func (p *Processor) Restore(states []schemas.HostState) (restored int, firstErr error) {
 	for _, hs := range states {
 		sh, err := p.shard(hs.Partition)
 		if err == nil {
 			sh.mu.Lock()
 			err = sh.stages.Window.Restore(hs)
+			if k, ok := sh.stages.Forecast.(HostStateKeeper); ok && err == nil {
+				if kerr := k.RestoreHost(hs); kerr != nil {
+					p.metrics.restored.WithLabelValues("forecast_refused").Inc()
+				}
+			}
 			sh.mu.Unlock()
 		}
 		if err != nil {

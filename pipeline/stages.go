@@ -35,6 +35,17 @@ type Forecaster interface {
 	Forecast(c window.Closed) schemas.Forecast
 }
 
+// HostStateKeeper is a host stage with per-host state of its own to carry
+// across restarts and partition moves beside the window's: SnapshotHost
+// adds the host's state to the snapshot the window stage took of hs.Host,
+// and RestoreHost takes it back after the window stage restored hs. A
+// state RestoreHost refuses leaves that host's state fresh; the window's
+// still counts as restored. The forecast stage keeps its blends this way.
+type HostStateKeeper interface {
+	SnapshotHost(hs *schemas.HostState)
+	RestoreHost(hs schemas.HostState) error
+}
+
 // Scorer gives a closed window its anomaly score. ObserveForecast gives it
 // the forecast made at the same step, whose one-step residual it scores
 // once the next step closes.

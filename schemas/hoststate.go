@@ -48,6 +48,24 @@ type HostState struct {
 	// duplicates.
 	Recent []time.Time
 
+	// Blend is the forecast stage's record of how the model's corrections
+	// fared on this host (stages/forecast, Config.Blend); nil when the
+	// stage does not blend or has not forecast the host yet.
+	Blend *BlendState `json:",omitempty"`
+
 	// Updated is when the state was taken; it orders versions of a host.
 	Updated time.Time
+}
+
+// BlendState is one host's forecast blend: its decayed errors per horizon
+// and share of the model's correction, and the corrections not yet scored.
+// Its layout is the forecast stage's; a stage with another horizon or
+// other shares does not take it.
+type BlendState struct {
+	Horizon int
+	Shares  int
+	At      time.Time // start of the newest step the blend has seen
+	Rows    int       // origins with corrections pending
+	Errors  []float32 // Horizon × Shares
+	Pending []int16   // Horizon×(Horizon+1)/2, newest origin first
 }

@@ -218,12 +218,13 @@ func (a *App) buildPipeline() error {
 // instead of after a new full window, and hands the decision stage the
 // stored forecasts its group steps were still waiting on, so that those
 // steps get decided. The anomaly stage's history, a group's scale-in
-// history, its last recommended count and the forecast stage's per-host
-// blends are not restored: they rebuild from the next steps, so forecasts
-// and decisions right after a restart may differ from those an
-// uninterrupted process would have made. The stored forecasts handed to
-// the decision stage are the blended ones (the model's own values are not
-// stored), so the steps they complete are sized from those.
+// history and its last recommended count are not restored: they rebuild
+// from the next steps, so decisions right after a restart may differ from
+// those an uninterrupted process would have made. The forecast stage's
+// per-host blends are restored with the windows (pipeline.HostStateKeeper).
+// The stored forecasts handed to the decision stage are the blended ones
+// (the model's own values are not stored), so the steps they complete are
+// sized from those.
 func (a *App) restoreHosts(ctx context.Context, topic string, partition int32) error {
 	start := time.Now()
 	st := a.outbox.Store()

@@ -2,9 +2,14 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"math"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/scalora/scalora/stages/forecast"
 )
 
 // TestRestartedProcessForecastsOnTheNextStep: a host with a full window
@@ -154,5 +159,76 @@ func TestOneStepErrorsAreStoredAndLive(t *testing.T) {
 	h, ok := a.Live().Host("h1")
 	if !ok || h.ForecastErrors != 37 || h.ForecastMAE1 <= 0 {
 		t.Errorf("live status of h1: %d errors, rolling MAE %v; want 37 and a positive MAE", h.ForecastErrors, h.ForecastMAE1)
+	}
+}
+
+// TestRestartedProcessForecastsAsAnUninterruptedOne: the forecast stage's
+// per-host blend travels with the window state, so the first forecast
+// after a restart is the one an uninterrupted process makes, blend and
+// all, not the model's own.
+func TestRestartedProcessForecastsAsAnUninterruptedOne(t *testing.T) {
+	requireCHDB(t)
+	start := time.Now().Add(-2 * time.Hour).Truncate(time.Minute)
+	step29 := start.Add(29 * time.Minute).UTC().Format("2006-01-02 15:04:05")
+	q := "SELECT value FROM scalora.forecasts FINAL WHERE host = 'h1' AND ts = toDateTime64('" + step29 +
+		"', 3, 'UTC') ORDER BY horizon"
+	values := func(a *App) []float64 {
+		t.Helper()
+		if err := a.Flush(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		res, err := a.Store().Query(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []float64
+		for _, r := range res.Rows {
+			var v float64
+			fmt.Sscan(fmt.Sprint(r[0]), &v)
+			out = append(out, v)
+		}
+		if len(out) != 12 {
+			t.Fatalf("%d forecast values for step 29, want 12", len(out))
+		}
+		return out
+	}
+
+	a, stop := startApp(t, t.TempDir())
+	publish(t, a, sampleMsgs("h1", start, 32)...)
+	waitProcessed(t, a, 32)
+	want := values(a)
+	stop()
+
+	dir := t.TempDir()
+	a, stop = startApp(t, dir)
+	publish(t, a, sampleMsgs("h1", start, 30)...)
+	waitProcessed(t, a, 30)
+	stop()
+	a, stop = startApp(t, dir)
+	defer stop()
+	publish(t, a, sampleMsgs("h1", start, 32)[30:]...)
+	waitProcessed(t, a, 2)
+	got := values(a)
+
+	for h := range want {
+		if math.Abs(got[h]-want[h]) > 1e-9 {
+			t.Fatalf("h%d: restarted %v, uninterrupted %v", h+1, got, want)
+		}
+	}
+
+	// The blend is at work at step 29: the model's own forecast from the
+	// same window differs somewhere.
+	m, err := forecast.DefaultModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	window := make([]float64, forecast.InputSize)
+	for i := range window {
+		window[i] = float64(20 + (6+i)%7) // samples 6..29, as sampleMsgs makes them
+	}
+	own := make([]float64, 12)
+	m.Predict(window, own)
+	if slices.EqualFunc(own, want, func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }) {
+		t.Error("the blended forecast equals the model's own: the test shows nothing")
 	}
 }

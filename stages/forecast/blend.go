@@ -1,6 +1,14 @@
 package forecast
 
-import "math"
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/scalora/scalora/schemas"
+)
 
 // Blending: the model forecasts a correction to a host's last value at
 // each horizon; a blend keeps, per host and horizon, how well each share
@@ -132,4 +140,38 @@ func (b *blend) apply(last float64, out []float64) {
 		out[i] = blended(last, blendShares[best], d)
 	}
 	b.rows++
+}
+
+// state copies b into a BlendState.
+func (b *blend) state() *schemas.BlendState {
+	return &schemas.BlendState{
+		Horizon: b.horizon(),
+		Shares:  len(blendShares),
+		At:      time.Unix(0, b.at).UTC(),
+		Rows:    int(b.rows),
+		Errors:  slices.Clone(b.err),
+		Pending: slices.Clone(b.pend),
+	}
+}
+
+// blendFromState rebuilds a blend of the given horizon from st, or fails
+// when st has another layout or values no blend holds.
+func blendFromState(st *schemas.BlendState, horizon int) (*blend, error) {
+	b := newBlend(horizon)
+	switch {
+	case st.Horizon != horizon || st.Shares != len(blendShares):
+		return nil, fmt.Errorf("blend of horizon %d with %d shares, the stage has %d and %d",
+			st.Horizon, st.Shares, horizon, len(blendShares))
+	case len(st.Errors) != len(b.err) || len(st.Pending) != len(b.pend):
+		return nil, fmt.Errorf("blend of %d errors and %d pending values, want %d and %d",
+			len(st.Errors), len(st.Pending), len(b.err), len(b.pend))
+	case st.Rows < 0 || st.Rows > horizon:
+		return nil, fmt.Errorf("blend with %d origins pending, at most %d", st.Rows, horizon)
+	case slices.ContainsFunc(st.Errors, func(e float32) bool { return !(e >= 0) || math.IsInf(float64(e), 0) }):
+		return nil, errors.New("blend with a negative or non-finite error")
+	}
+	copy(b.err, st.Errors)
+	copy(b.pend, st.Pending)
+	b.at, b.rows = st.At.UnixNano(), int32(st.Rows)
+	return b, nil
 }

@@ -1,8 +1,10 @@
 package forecast
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -219,5 +221,100 @@ func TestStageKeepsTheModelsForecastBesideTheBlendedOne(t *testing.T) {
 	}
 	if &f.Values[0] == &f.ModelValues[0] {
 		t.Error("Values and ModelValues share their first element")
+	}
+}
+
+// stepWindows returns n consecutive closed windows of host "h1", one minute
+// apart, over a noisy series the test model reads badly, so that the
+// blend's shares move away from the model's own.
+func stepWindows(n int) []window.Closed {
+	rng := rand.New(rand.NewPCG(11, 11))
+	x := make([]float64, n+InputSize)
+	for i := range x {
+		x[i] = 30 + 5*math.Sin(float64(i)/7) + rng.NormFloat64()
+	}
+	t0 := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
+	cs := make([]window.Closed, n)
+	for i := range cs {
+		cs[i] = closed(x[i:i+InputSize], true, "")
+		cs[i].Step.Time = t0.Add(time.Duration(i) * time.Minute)
+	}
+	return cs
+}
+
+func TestStageRestoredBlendForecastsAsBefore(t *testing.T) {
+	m := randomModel(t, 8, 6, 1)
+	cs := stepWindows(80)
+	a, err := NewStage(Config{Step: time.Minute}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs[:60] {
+		a.Forecast(c)
+	}
+
+	hs := schemas.HostState{Host: "h1"}
+	a.SnapshotHost(&hs)
+	if hs.Blend == nil || hs.Blend.Rows != 6 {
+		t.Fatalf("snapshot %+v, want a blend with 6 origins pending", hs.Blend)
+	}
+	raw, err := json.Marshal(hs) // as the store keeps it
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back schemas.HostState
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewStage(Config{Step: time.Minute}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.RestoreHost(back); err != nil {
+		t.Fatal(err)
+	}
+
+	moved := false
+	for _, c := range cs[60:] {
+		fa, fb := a.Forecast(c), b.Forecast(c)
+		for h := range fa.Values {
+			if fa.Values[h] != fb.Values[h] {
+				t.Fatalf("step %s h%d: restored %v, uninterrupted %v", c.Step.Time, h+1, fb.Values[h], fa.Values[h])
+			}
+			moved = moved || fa.Values[h] != fa.ModelValues[h]
+		}
+	}
+	if !moved {
+		t.Error("the blend kept the model's forecast everywhere: the test shows nothing")
+	}
+}
+
+func TestStageRefusesABlendOfAnotherLayout(t *testing.T) {
+	s, err := NewStage(Config{Step: time.Minute}, randomModel(t, 8, 6, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := newBlend(6).state()
+	cases := map[string]func(st *schemas.BlendState){
+		"other horizon":  func(st *schemas.BlendState) { st.Horizon = 12 },
+		"other shares":   func(st *schemas.BlendState) { st.Shares = 5 },
+		"short errors":   func(st *schemas.BlendState) { st.Errors = st.Errors[:3] },
+		"too many rows":  func(st *schemas.BlendState) { st.Rows = 7 },
+		"negative error": func(st *schemas.BlendState) { st.Errors[0] = -1 },
+		"NaN error":      func(st *schemas.BlendState) { st.Errors[1] = float32(math.NaN()) },
+	}
+	for name, spoil := range cases {
+		st := *good
+		st.Errors = slices.Clone(good.Errors)
+		spoil(&st)
+		if err := s.RestoreHost(schemas.HostState{Host: "h1", Blend: &st}); err == nil {
+			t.Errorf("%s: restored", name)
+		}
+	}
+	if len(s.blends) != 0 {
+		t.Errorf("%d blends kept after refusals", len(s.blends))
+	}
+	if err := s.RestoreHost(schemas.HostState{Host: "h1"}); err != nil {
+		t.Errorf("a state without a blend: %v", err)
 	}
 }

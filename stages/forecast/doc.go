@@ -46,9 +46,10 @@
 // Records then name the model with BlendSuffix, e.g. "lstm-h32-v1+blend",
 // and carry the model's own values in ModelValues, from which decisions
 // size capacity (see schemas.Forecast) and the anomaly stage takes its
-// residuals. Blended is the same over a whole
-// series, for evaluation. A host's blend starts from the model's own
-// forecast and is not kept across restarts; it costs about 470 bytes per
+// residuals. Blended is the same over a whole series, for evaluation. A
+// host's blend starts from the model's own forecast; it travels with the
+// host's window state across restarts and partition moves (SnapshotHost,
+// RestoreHost); it costs about 470 bytes per
 // host and 0.2 µs per forecast (BenchmarkStageForecast: 11.4 µs against
 // 11.2 µs with Blend off, on a loaded 2-core host, with five shares).
 //

@@ -21,9 +21,9 @@ type Config struct {
 	// Blend is "host" (the default) to blend each host's forecasts with
 	// its last value by how the model's corrections fared on that host's
 	// recent steps (blend.go), or "off" for the model's forecasts as they
-	// are. Blending costs about 470 bytes per host. A blend is not kept
-	// in snapshots: after a restart a host starts from the model's own
-	// forecasts again and relearns its shares from the steps that follow.
+	// are. Blending costs about 470 bytes per host. Blends are kept with
+	// the hosts' window state (SnapshotHost, RestoreHost), so a restarted
+	// process goes on blending as before.
 	Blend string
 }
 
@@ -204,4 +204,30 @@ func (s *Stage) blendHost(c window.Closed, out, raw []float64) {
 	b.at = at
 	b.observe(c.Values)
 	b.apply(c.Values[len(c.Values)-1], out)
+}
+
+// SnapshotHost sets hs.Blend to the blend of host hs.Host, or to nil when
+// the stage does not blend or has not forecast the host.
+func (s *Stage) SnapshotHost(hs *schemas.HostState) {
+	hs.Blend = nil
+	if b := s.blends[hs.Host]; b != nil {
+		hs.Blend = b.state()
+	}
+}
+
+// RestoreHost takes back the blend SnapshotHost kept in hs, so that the
+// host's forecasts go on as before a restart or a partition move. A state
+// without a blend, or with one this stage cannot use (another horizon or
+// other shares, when the model or the code changed, or damaged values), is
+// not taken: the error says why, and the host's blend starts afresh.
+func (s *Stage) RestoreHost(hs schemas.HostState) error {
+	if s.blends == nil || hs.Blend == nil {
+		return nil
+	}
+	b, err := blendFromState(hs.Blend, s.model.Horizon())
+	if err != nil {
+		return fmt.Errorf("restore forecast blend of host %q: %w", hs.Host, err)
+	}
+	s.blends[hs.Host] = b
+	return nil
 }
