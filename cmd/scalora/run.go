@@ -56,10 +56,27 @@ func runRun(cmd *cobra.Command, o runOptions) error {
 		return err
 	}
 
+	cfg, err := runConfig(o)
+	if err != nil {
+		return err
+	}
+	a, err := app.New(cmd.Context(), cfg, log)
+	if err != nil {
+		return err
+	}
+	return a.Run(cmd.Context())
+}
+
+// runConfig is the configuration run starts with: the file's (or the
+// embedded default), the flags' overrides applied before the defaults are
+// filled, so that the settings that default to one window step follow
+// --step.
+func runConfig(o runOptions) (app.Config, error) {
 	var cfg app.Config
 	if o.config != "" {
-		if cfg, err = app.Load(o.config); err != nil {
-			return err
+		var err error
+		if cfg, err = app.Read(o.config); err != nil {
+			return cfg, err
 		}
 	}
 	if o.dataDir != "" {
@@ -73,11 +90,14 @@ func runRun(cmd *cobra.Command, o runOptions) error {
 		cfg.Window.Step, cfg.Decision.Step = o.step, o.step
 	}
 
-	a, err := app.New(cmd.Context(), cfg, log)
-	if err != nil {
-		return err
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		if o.config != "" {
+			return cfg, fmt.Errorf("config %s: %w", o.config, err)
+		}
+		return cfg, err
 	}
-	return a.Run(cmd.Context())
+	return cfg, nil
 }
 
 func newLogger(level string, json bool) (*slog.Logger, error) {

@@ -208,6 +208,23 @@ type LimitsConfig struct {
 // typo does not silently fall back to a default. ${VAR} is replaced by the
 // environment variable VAR.
 func Load(path string) (Config, error) {
+	c, err := Read(path)
+	if err != nil {
+		return c, err
+	}
+	c.SetDefaults()
+	if err := c.Validate(); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Read parses the configuration file at path without filling defaults or
+// validating: for a command that overrides some fields first (run's
+// --step), so that the defaults derived from them (allowed lateness,
+// max_future and decision.step are one window step) follow the override.
+// Call SetDefaults and Validate after.
+func Read(path string) (Config, error) {
 	var c Config
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -222,11 +239,6 @@ func Load(path string) (Config, error) {
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return c, fmt.Errorf("parse config %s: one YAML document expected, found more", path)
-	}
-
-	c.SetDefaults()
-	if err := c.Validate(); err != nil {
-		return c, fmt.Errorf("config %s: %w", path, err)
 	}
 	return c, nil
 }
