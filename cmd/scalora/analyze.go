@@ -39,10 +39,12 @@ func newAnalyzeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "analyze FILE [--provider P --instance-type T | --cost-per-hour X] [--region R] [--instances N] [--format text|json|html] [--out FILE]",
 		Short: "Replay a CPU trace through the stages and compare static, reactive and predictive scaling",
-		Long: `Read a CPU trace (NAB-style CSV: "timestamp,value", CPU in percent) as the
-average CPU of a group running --instances instances, and run it through the
-same stages as the pipeline: window, LSTM forecast (made only from data before
-each step), anomaly detection, decision and cost. The step is the file's own
+		Long: `Read a CPU trace (its format detected: NAB-style CSV "timestamp,value",
+CloudWatch CSV or JSON, Prometheus query_range, Datadog, GCP Monitoring,
+Bitbrains or a generic CSV; CPU in percent) as the average CPU of a group
+running --instances instances, and run it through the same stages as the
+pipeline: window, LSTM forecast (made only from data before each step),
+anomaly detection, decision and cost. The step is the file's own
 (the median gap between readings, rounded to the minute) unless --step says.
 
 Prints the history with the predicted CPU, the anomalies, the scaling
@@ -184,7 +186,9 @@ func printDecisions(out io.Writer, r *simulate.Report) {
 		fmt.Fprintf(out, "  %s  %-10s %2d → %-2d  %s\n", d.Time.Format(time.RFC3339), d.Action, d.Current, d.Target, d.Reason)
 	}
 	p := r.Pipeline
-	fmt.Fprintf(out, "  cost stage: static $%.2f, decided $%.2f, savings $%.2f\n\n", p.StaticUSD, p.DecidedUSD, p.SavingsUSD)
+	fmt.Fprintf(out, "  cost stage: static $%.2f, decided $%.2f, savings $%.2f\n", p.StaticUSD, p.DecidedUSD, p.SavingsUSD)
+	fmt.Fprintf(out, "  (each decision's target priced for its step; the simulation below counts new\n"+
+		"  instances only once booted, so its predictive cost differs)\n\n")
 }
 
 func printOpportunities(out io.Writer, r *simulate.Report) {

@@ -110,8 +110,15 @@ func runEvalForecast(cmd *cobra.Command, o evalForecastOptions) error {
 	if o.format != "text" && o.format != "json" {
 		return fmt.Errorf("format %q: want text or json", o.format)
 	}
-	if o.saveModel != "" && !o.trainInSample {
-		return fmt.Errorf("--save-model needs --train-in-sample")
+	if !o.trainInSample {
+		// These shape the LSTM that --train-in-sample trains; without it
+		// they would be ignored silently.
+		for _, name := range []string{"save-model", "features", "ensemble", "epochs", "hidden",
+			"learning-rate", "loss", "normalisation", "seed", "train-stride"} {
+			if cmd.Flags().Changed(name) {
+				return fmt.Errorf("--%s needs --train-in-sample", name)
+			}
+		}
 	}
 
 	step := time.Duration(o.stepSeconds) * time.Second

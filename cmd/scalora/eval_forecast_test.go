@@ -113,6 +113,8 @@ func TestEvalForecastRejectsBadFlags(t *testing.T) {
 		"missing file":       {"--data", filepath.Join(dir, "nope.csv")},
 		"empty folder":       {"--data", t.TempDir()},
 		"save without train": {"--data", dir, "--save-model", filepath.Join(dir, "m.json")},
+		"features w/o train": {"--data", dir, "--features", "delta_last,level,time_of_day_sin"},
+		"epochs w/o train":   {"--data", dir, "--epochs", "3"},
 		"too short":          {"--data", writeNAB(t, t.TempDir(), "s.csv", 500, 0)},
 	}
 	for name, args := range cases {

@@ -29,7 +29,7 @@ type produceOptions struct {
 func newProduceCmd() *cobra.Command {
 	var o produceOptions
 	cmd := &cobra.Command{
-		Use:   "produce --brokers ADDR --topic T --host H [--group G] [--speed N] FILE",
+		Use:   "produce --brokers ADDR [--topic T] --host H [--group G] [--speed N] FILE",
 		Short: "Replay a CPU trace file into Kafka as one host's samples",
 		Long: `Replay a CPU trace (NAB-style CSV "timestamp,value" with CPU in percent, or
 a Bitbrains ';'-separated trace) into a Kafka topic as JSON samples of one

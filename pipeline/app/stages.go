@@ -25,7 +25,8 @@ func buildStages(c Config, cat *cost.Catalog, log *slog.Logger) (pipeline.Stages
 		return s, err
 	}
 	log.Info("forecast model loaded", "model", model.Name(), "file", cmp.Or(c.Forecast.Model, "built-in"),
-		"trained_on", len(model.Training.Series), "horizon", model.Horizon())
+		"trained_on", len(model.Training.Series), "horizon", model.Horizon(),
+		"blend", cmp.Or(c.Forecast.Blend, forecast.BlendHost))
 
 	// One set of host stages per input partition; the model is shared (it
 	// is immutable), each stage keeps its own scratch and per-host state.

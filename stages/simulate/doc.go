@@ -56,7 +56,8 @@
 //	start            start of the first step
 //	step_seconds     step of the analysis
 //	steps            number of steps; filled_steps those without a reading
-//	model            forecast model name
+//	model            forecast model name, as the forecasts carry it (the
+//	                 LSTM's with "+blend": see forecast.Config.Blend)
 //	group            name, provider, region, instance_type, price_per_hour
 //	                 (one instance), instances (static count, and the count
 //	                 the CPU was measured on), min_instances, max_instances,
@@ -78,7 +79,9 @@
 //	decisions[]      scale_up and scale_down decisions only, as
 //	                 schemas.Decision: group, ts, action, current, target,
 //	                 demand_now, forecast_peak, horizon_steps, model, mode,
-//	                 reason
+//	                 reason; model names the forecast record the decision
+//	                 came from ("+blend"), though capacity is sized from
+//	                 that record's model values (schemas.Forecast)
 //	pipeline_cost    static_usd, decided_usd, savings_usd: the cost stage's
 //	                 sums, each decision's target priced for one step
 //	opportunities[]  missed scale-downs of the history (static count):

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/scalora/scalora/schemas"
+	"github.com/scalora/scalora/stages/forecast"
 )
 
 // Report is the JSON document of `scalora analyze --format json`. Its field
@@ -92,7 +93,9 @@ func (r *Result) Report() Report {
 		Start:       w.Start,
 		StepSeconds: int64(w.Step / time.Second),
 		Steps:       w.Len(),
-		Model:       r.Config.Model.Name(),
+		// The replay's forecast stage blends (forecast.Config's default),
+		// so its forecasts carry this name.
+		Model: r.Config.Model.Name() + forecast.BlendSuffix,
 		Group: GroupReport{
 			Name: g.Name, Provider: g.Provider, Region: g.Region, InstanceType: g.InstanceType,
 			PricePerHour: r.PricePerHour, Instances: g.Instances,
