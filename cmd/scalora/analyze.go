@@ -30,6 +30,7 @@ type analyzeOptions struct {
 	model        string
 	format       string
 	out          string
+	trace        trace.Options
 }
 
 // newAnalyzeCmd returns "scalora analyze": a trace file through the
@@ -66,6 +67,7 @@ its fields are documented in package stages/simulate.`,
 		},
 	}
 	f := cmd.Flags()
+	addTraceFlags(f, &o.trace)
 	f.StringVar(&o.provider, "provider", "", "cloud provider of the group: aws or gcp (default aws)")
 	f.StringVar(&o.region, "region", "", "region of the group (default us-east-1 on aws, us-central1 on gcp)")
 	f.StringVar(&o.instanceType, "instance-type", "", "instance type (default m5.large on aws, e2-standard-2 on gcp)")
@@ -86,7 +88,7 @@ func runAnalyze(o analyzeOptions, path string, out io.Writer) error {
 		return fmt.Errorf("--instances %d must be at least 1", o.instances)
 	}
 
-	s, err := trace.ReadAny(path) // NAB CSV or Bitbrains, by header
+	s, err := trace.ReadAnyWith(path, o.trace) // the format detected
 	if err != nil {
 		return fmt.Errorf("analyze: %w", err)
 	}

@@ -32,6 +32,8 @@ type evalForecastOptions struct {
 	train         forecast.TrainConfig
 	ensemble      int
 	validate      bool
+
+	trace trace.Options
 }
 
 // newEvalForecastCmd is "scalora eval forecast": rolling-origin evaluation
@@ -75,6 +77,7 @@ choose settings without looking at the scored tails.
 		},
 	}
 	f := cmd.Flags()
+	addTraceFlags(f, &o.trace)
 	f.StringSliceVar(&o.data, "data", nil, "trace files or folders to evaluate on (repeat or comma-separate)")
 	f.StringVar(&o.horizons, "horizons", "1,6,12", "comma-separated horizons in steps")
 	f.StringVar(&o.format, "format", "text", "output: text or json")
@@ -122,7 +125,7 @@ func runEvalForecast(cmd *cobra.Command, o evalForecastOptions) error {
 	}
 
 	step := time.Duration(o.stepSeconds) * time.Second
-	series, err := readEvalSeries(o.data, step)
+	series, err := readEvalSeries(o.data, step, o.trace)
 	if err != nil {
 		return err
 	}
@@ -186,7 +189,7 @@ type evalSeries struct {
 
 // readEvalSeries reads every file (folders: every .csv under them, sorted)
 // and aligns it to step.
-func readEvalSeries(paths []string, step time.Duration) ([]evalSeries, error) {
+func readEvalSeries(paths []string, step time.Duration, opts trace.Options) ([]evalSeries, error) {
 	if step <= 0 {
 		return nil, fmt.Errorf("step %s is not positive", step)
 	}
@@ -213,7 +216,7 @@ func readEvalSeries(paths []string, step time.Duration) ([]evalSeries, error) {
 
 	var out []evalSeries
 	for _, f := range files {
-		tr, err := trace.ReadAny(f)
+		tr, err := trace.ReadAnyWith(f, opts)
 		if err != nil {
 			return nil, fmt.Errorf("eval data: %w", err)
 		}

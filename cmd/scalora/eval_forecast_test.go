@@ -162,3 +162,35 @@ func TestEvalForecastRejectsBadTrainingFlags(t *testing.T) {
 		}
 	}
 }
+
+// A generic CSV with several columns needs its CPU column named, as the
+// reader's error asks; the flags let a user do it (here, Azure V1's shape).
+func TestEvalForecastReadsTheNamedColumnsOfAGenericCSV(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("when,min cpu,max cpu,avg cpu\n")
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 1500 {
+		v := 40 + 20*math.Sin(2*math.Pi*float64(i)/288)
+		fmt.Fprintf(&b, "%s,%.3f,%.3f,%.3f\n", t0.Add(time.Duration(i)*5*time.Minute).Format("2006-01-02 15:04:05"), v-5, v+5, v)
+	}
+	path := filepath.Join(dir, "fleet.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := runEval(t, "--data", path, "--time-column", "when"); err == nil || !strings.Contains(err.Error(), "choose the CPU column") {
+		t.Fatalf("without --cpu-column: err %v, want a request to choose the CPU column", err)
+	}
+	out, err := runEval(t, "--data", path, "--time-column", "when", "--cpu-column", "avg cpu", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep forecast.EvalReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("output is not a report: %v", err)
+	}
+	if len(rep.Series) != 1 || rep.Series[0].Points != 1500 {
+		t.Fatalf("series %+v, want one of 1500 points", rep.Series)
+	}
+}

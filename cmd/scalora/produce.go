@@ -24,6 +24,7 @@ type produceOptions struct {
 	speed   float64
 	rebase  bool
 	batch   int
+	trace   trace.Options
 }
 
 func newProduceCmd() *cobra.Command {
@@ -44,6 +45,7 @@ than the trace's own spacing (--speed 1 is real time).`,
 		},
 	}
 	f := cmd.Flags()
+	addTraceFlags(f, &o.trace)
 	f.StringSliceVar(&o.brokers, "brokers", nil, "Kafka bootstrap brokers, comma-separated (required)")
 	f.StringVar(&o.topic, "topic", "scalora.samples", "topic to produce to")
 	f.StringVar(&o.host, "host", "", "host name the samples carry (required)")
@@ -64,7 +66,7 @@ func runProduce(ctx context.Context, o produceOptions, path string, cmd *cobra.C
 		return fmt.Errorf("--speed must be >= 0 and --batch > 0")
 	}
 
-	series, err := trace.ReadAny(path)
+	series, err := trace.ReadAnyWith(path, o.trace)
 	if err != nil {
 		return err
 	}

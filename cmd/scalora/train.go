@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scalora/scalora/schemas/trace"
 	"github.com/scalora/scalora/stages/forecast"
 )
 
@@ -15,6 +16,7 @@ type trainOptions struct {
 	out      string
 	cfg      forecast.TrainConfig
 	progress bool
+	trace    trace.Options
 }
 
 func newTrainCmd() *cobra.Command {
@@ -37,6 +39,7 @@ binary, which is how the default model was made.`,
 		},
 	}
 	f := cmd.Flags()
+	addTraceFlags(f, &o.trace)
 	f.StringSliceVar(&o.data, "data", nil, "trace files to train on (repeat or comma-separate)")
 	f.BoolVar(&o.bundled, "bundled", false, "train on the NAB traces built into the binary")
 	f.StringVar(&o.out, "out", "", "model file to write (required)")
@@ -73,7 +76,7 @@ func runTrain(cmd *cobra.Command, o trainOptions) error {
 		}
 		m, err = forecast.TrainFromTraces(cmd.Context(), o.cfg, ts, progress)
 	} else {
-		m, err = forecast.TrainFromFiles(cmd.Context(), o.cfg, o.data, progress)
+		m, err = forecast.TrainFromFiles(cmd.Context(), o.cfg, o.data, o.trace, progress)
 	}
 	if err != nil {
 		return fmt.Errorf("train: %w", err)

@@ -172,3 +172,33 @@ func TestAnalyzeAnswersTheHTMLPageOnRequest(t *testing.T) {
 	}
 	problem(t, f.do(t, "POST", "/v1/analyze?format=xml", strings.NewReader(csv)), http.StatusBadRequest)
 }
+
+// A generic CSV of several columns is analysed once cpu_column names its
+// CPU column; without it the 400 says to choose one.
+func TestUploadOfAGenericCSVTakesItsColumnsByName(t *testing.T) {
+	f := newFixture(t, nil)
+	var b strings.Builder
+	b.WriteString("when,min cpu,max cpu,avg cpu\n")
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 400 {
+		v := 40 + float64(i%30)
+		fmt.Fprintf(&b, "%s,%g,%g,%g\n", t0.Add(time.Duration(i)*5*time.Minute).Format("2006-01-02 15:04:05"), v-5, v+5, v)
+	}
+
+	p := problem(t, f.do(t, "POST", "/v1/analyze?time_column=when", strings.NewReader(b.String())), http.StatusBadRequest)
+	if !strings.Contains(p.Detail, "choose the CPU column") {
+		t.Errorf("detail %q does not ask for the CPU column", p.Detail)
+	}
+
+	rec := f.do(t, "POST", "/v1/analyze?time_column=when&cpu_column=avg+cpu", strings.NewReader(b.String()))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%d %.300s", rec.Code, rec.Body)
+	}
+	var rep simulate.Report
+	if err := json.Unmarshal(rec.Body.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Steps != 400 || rep.FormatDetected != "generic_csv" {
+		t.Errorf("%d steps, format %q; want 400 of generic_csv", rep.Steps, rep.FormatDetected)
+	}
+}

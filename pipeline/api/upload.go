@@ -20,12 +20,16 @@ var errNoFile = errors.New(`multipart upload has no "file" part`)
 // raw body, as it streams in: nothing but the parsed points is held, and
 // the read stops at limit bytes with an *http.MaxBytesError. The series
 // is named after the uploaded file ("upload" without a name), as the
-// command names it after its path.
+// command names it after its path. The query parameters cpu_column and
+// time_column choose a generic CSV's columns, as the command's
+// --cpu-column and --time-column do.
 func readUpload(w http.ResponseWriter, r *http.Request, limit int64) (*trace.Series, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 
 	var body io.Reader = r.Body
-	name := r.URL.Query().Get("name")
+	q := r.URL.Query()
+	name := q.Get("name")
+	opts := trace.Options{CPUColumn: q.Get("cpu_column"), TimeColumn: q.Get("time_column")}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
 		mr, err := r.MultipartReader()
 		if err != nil {
@@ -48,7 +52,7 @@ func readUpload(w http.ResponseWriter, r *http.Request, limit int64) (*trace.Ser
 		}
 	}
 
-	s, err := readTrace(body)
+	s, err := readTrace(body, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -58,8 +62,8 @@ func readUpload(w http.ResponseWriter, r *http.Request, limit int64) (*trace.Ser
 
 // readTrace detects the format from the first non-blank line, as
 // trace.ReadAny does for a file, and parses the rest as it streams.
-func readTrace(r io.Reader) (*trace.Series, error) {
-	return parseTrace(&errMemo{r: r})
+func readTrace(r io.Reader, opts trace.Options) (*trace.Series, error) {
+	return parseTrace(&errMemo{r: r}, opts)
 }
 
 // errMemo remembers a read error, so that the body's size limit wins
@@ -78,16 +82,16 @@ func (m *errMemo) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func parseTrace(m *errMemo) (*trace.Series, error) {
-	s, err := parseFormat(m)
+func parseTrace(m *errMemo, opts trace.Options) (*trace.Series, error) {
+	s, err := parseFormat(m, opts)
 	if tooLarge(m.err) {
 		return nil, m.err
 	}
 	return s, err
 }
 
-func parseFormat(r io.Reader) (*trace.Series, error) {
-	all, err := trace.ReadAnyAll(r, "upload", trace.Options{})
+func parseFormat(r io.Reader, opts trace.Options) (*trace.Series, error) {
+	all, err := trace.ReadAnyAll(r, "upload", opts)
 	if err != nil {
 		return nil, err
 	}

@@ -229,14 +229,18 @@ func one(s *Series, err error) ([]*Series, error) {
 // folder ("2013-7/185"), because each month of the trace reuses the VM file
 // names. A file of several series (a Prometheus matrix of several hosts)
 // fails with ErrMultipleSeries rather than silently keeping one.
-func ReadAny(path string) (*Series, error) {
+func ReadAny(path string) (*Series, error) { return ReadAnyWith(path, Options{}) }
+
+// ReadAnyWith is ReadAny with opts, for example to choose the CPU column
+// of a generic CSV.
+func ReadAnyWith(path string, opts Options) (*Series, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open trace: %w", err)
 	}
 	defer f.Close()
 
-	s, err := only(ReadAnyAll(f, "", Options{}))
+	s, err := only(ReadAnyAll(f, "", opts))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}

@@ -56,12 +56,13 @@ func TrainFromTraces(ctx context.Context, cfg TrainConfig, ts []*trace.Series, p
 	return Train(ctx, cfg, progress)
 }
 
-// TrainFromFiles reads traces in any supported format (NAB CSV, Bitbrains;
-// see trace.ReadAny) and trains on them with TrainFromTraces.
-func TrainFromFiles(ctx context.Context, cfg TrainConfig, paths []string, progress io.Writer) (*Model, error) {
+// TrainFromFiles reads traces in any supported format (see trace.ReadAny;
+// opts choose a generic CSV's columns) and trains on them with
+// TrainFromTraces.
+func TrainFromFiles(ctx context.Context, cfg TrainConfig, paths []string, opts trace.Options, progress io.Writer) (*Model, error) {
 	var ts []*trace.Series
 	for _, p := range paths {
-		s, err := trace.ReadAny(p)
+		s, err := trace.ReadAnyWith(p, opts)
 		if err != nil {
 			return nil, fmt.Errorf("train from files: %w", err)
 		}
