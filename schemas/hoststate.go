@@ -63,7 +63,7 @@ type HostState struct {
 // other shares does not take it.
 type BlendState struct {
 	Horizon int
-	Shares  int
+	Shares  []float32 // the shares Errors are kept for, in order
 	At      time.Time // start of the newest step the blend has seen
 	Rows    int       // origins with corrections pending
 	Errors  []float32 // Horizon × Shares

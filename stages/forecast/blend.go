@@ -146,7 +146,7 @@ func (b *blend) apply(last float64, out []float64) {
 func (b *blend) state() *schemas.BlendState {
 	return &schemas.BlendState{
 		Horizon: b.horizon(),
-		Shares:  len(blendShares),
+		Shares:  slices.Clone(blendShares[:]),
 		At:      time.Unix(0, b.at).UTC(),
 		Rows:    int(b.rows),
 		Errors:  slices.Clone(b.err),
@@ -159,9 +159,9 @@ func (b *blend) state() *schemas.BlendState {
 func blendFromState(st *schemas.BlendState, horizon int) (*blend, error) {
 	b := newBlend(horizon)
 	switch {
-	case st.Horizon != horizon || st.Shares != len(blendShares):
-		return nil, fmt.Errorf("blend of horizon %d with %d shares, the stage has %d and %d",
-			st.Horizon, st.Shares, horizon, len(blendShares))
+	case st.Horizon != horizon || !slices.Equal(st.Shares, blendShares[:]):
+		return nil, fmt.Errorf("blend of horizon %d with shares %v, the stage has %d and %v",
+			st.Horizon, st.Shares, horizon, blendShares)
 	case len(st.Errors) != len(b.err) || len(st.Pending) != len(b.pend):
 		return nil, fmt.Errorf("blend of %d errors and %d pending values, want %d and %d",
 			len(st.Errors), len(st.Pending), len(b.err), len(b.pend))

@@ -25,8 +25,8 @@ func FuzzRestoreHost(f *testing.F) {
 	s.SnapshotHost(&hs)
 	good, _ := json.Marshal(hs)
 	f.Add(string(good), uint8(3))
-	f.Add(`{"Host":"h1","Blend":{"Horizon":12,"Shares":4,"Rows":12,"Errors":[],"Pending":[]}}`, uint8(0))
-	f.Add(`{"Host":"h1","Blend":{"Horizon":12,"Shares":4,"Rows":-1}}`, uint8(1))
+	f.Add(`{"Host":"h1","Blend":{"Horizon":12,"Shares":[0,0.5,1,1.5],"Rows":12,"Errors":[],"Pending":[]}}`, uint8(0))
+	f.Add(`{"Host":"h1","Blend":{"Horizon":12,"Shares":[0,0.5,1,1.5],"Rows":-1}}`, uint8(1))
 
 	f.Fuzz(func(t *testing.T, raw string, skip uint8) {
 		var hs schemas.HostState

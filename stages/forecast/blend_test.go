@@ -297,7 +297,7 @@ func TestStageRefusesABlendOfAnotherLayout(t *testing.T) {
 	good := newBlend(6).state()
 	cases := map[string]func(st *schemas.BlendState){
 		"other horizon":  func(st *schemas.BlendState) { st.Horizon = 12 },
-		"other shares":   func(st *schemas.BlendState) { st.Shares = 5 },
+		"other shares":   func(st *schemas.BlendState) { st.Shares = []float32{0, 0.25, 0.5, 1} },
 		"short errors":   func(st *schemas.BlendState) { st.Errors = st.Errors[:3] },
 		"too many rows":  func(st *schemas.BlendState) { st.Rows = 7 },
 		"negative error": func(st *schemas.BlendState) { st.Errors[0] = -1 },
