@@ -89,8 +89,9 @@
 // 60: not met. The residual features read the forecast model's own
 // one-step forecast, not the forecast stage's per-host blend of it (see
 // Detector.ObserveForecast for why); with the blended one these scores
-// were 28.5, -7.2 and 41.2. On the training traces the same detector scores 58.7 (mean
-// over four forest seeds); NAB's real anomalies and busy real hosts are
+// were 28.5, -7.2 and 41.2. On the training traces the same detector
+// scores 58.7 (mean over four forest seeds); NAB's real anomalies and busy
+// real hosts are
 // harder than the injected faults. A second attempt (event suppression,
 // short-span features, a residual likelihood; see Ablations) found
 // nothing that beats these defaults on the training traces, so they and

@@ -61,13 +61,15 @@
 // where they do. For capacity, though, a share chosen by absolute error is
 // a median: it damps the rises the model sees coming. With decisions sized
 // from the blended values the Bitbrains simulation (stages/simulate,
-// TestAcceptanceOnSharedTraces) ran 2.3 % fewer instance-hours but had 953
-// steps under-provisioned instead of 748 (VM 237 went from 0.98 % to
-// 1.99 %), more than the reactive policy's 762; sized from the model's own
-// values they are unchanged (83,587 instance-hours, 748 steps; NAB 24,718
-// and 89). Sizing from the larger of the two gives the same figures: a
-// forecast below the current demand never decides, since the decision
-// takes the larger of predicted and current demand.
+// TestAcceptanceOnSharedTraces, with the shares above) ran 2.3 % fewer
+// instance-hours (81,630) but had 951 steps under-provisioned instead of
+// 748 (VM 237 went from 0.98 % to 1.99 %), more than the reactive
+// policy's 762; sized from the model's own values they are unchanged
+// (83,587 instance-hours, 748 steps; NAB 24,718 and 89). Sizing from the
+// larger of the two gave almost the same (83,567 and 748; NAB 24,719 and
+// 89): a forecast below the current demand never decides, since the
+// decision takes the larger of predicted and current demand, and only
+// the share 3/2 lifts a forecast above the model's.
 //
 // # Baselines and evaluation
 //
