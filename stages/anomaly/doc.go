@@ -91,11 +91,10 @@
 // Detector.ObserveForecast for why); with the blended one these scores
 // were 28.5, -7.2 and 41.2. On the training traces the same detector
 // scores 58.7 (mean over four forest seeds); NAB's real anomalies and busy
-// real hosts are
-// harder than the injected faults. A second attempt (event suppression,
-// short-span features, a residual likelihood; see Ablations) found
-// nothing that beats these defaults on the training traces, so they and
-// the NAB figures are unchanged.
+// real hosts are harder than the injected faults. A second attempt (event
+// suppression, short-span features, a residual likelihood; see Ablations)
+// found nothing that beats these defaults on the training traces, so they
+// and the NAB figures are unchanged.
 //
 // A third attempt chose on real labelled data that is not the CPU files:
 // four NAB files that are not CPU utilisation (ec2_network_in_257a54,
