@@ -51,7 +51,8 @@ type Forecast struct {
 	// the blend keeps the share of the model's corrections that had the
 	// least absolute error, a median, which damps the rises the model
 	// sees coming. The anomaly stage's residual features read it too.
-	// It is not written to the store or the output topics.
+	// It is not written to the store or the output topics. OwnValues
+	// picks it.
 	ModelValues []float64 `json:"-"`
 	// Model names what produced Values, e.g. "lstm-v1" or "last_value".
 	Model string `json:"model"`
@@ -59,6 +60,15 @@ type Forecast struct {
 	// Reason then says how much history it has and needs.
 	Ready  bool   `json:"ready"`
 	Reason string `json:"reason,omitempty"`
+}
+
+// OwnValues is the model's own forecast: ModelValues when set, else Values
+// (a forecast that was not blended, or one read back from the store).
+func (f *Forecast) OwnValues() []float64 {
+	if f.ModelValues != nil {
+		return f.ModelValues
+	}
+	return f.Values
 }
 
 // ForecastError is a forecast value compared with the step it forecast,

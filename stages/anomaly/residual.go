@@ -80,10 +80,7 @@ const (
 // never split on). It allocates only for a host's first forecast. Not safe
 // for concurrent use, like the rest of the Detector.
 func (d *Detector) ObserveForecast(f schemas.Forecast) {
-	values := f.Values
-	if f.ModelValues != nil {
-		values = f.ModelValues
-	}
+	values := f.OwnValues()
 	if !f.Ready || len(values) == 0 || f.StepSeconds <= 0 {
 		return
 	}

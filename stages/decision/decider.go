@@ -74,10 +74,7 @@ func New(cfg Config) (*Decider, error) {
 // Horizons are counted in Config.Step; f.StepSeconds is not checked
 // against it.
 func (d *Decider) Observe(f schemas.Forecast, cpuNow float64) []schemas.Decision {
-	values := f.Values
-	if f.ModelValues != nil {
-		values = f.ModelValues // see schemas.Forecast
-	}
+	values := f.OwnValues() // see schemas.Forecast.ModelValues
 	if !finite(cpuNow) || slices.ContainsFunc(values, notFinite) {
 		d.mu.Lock()
 		d.stats.Invalid++
