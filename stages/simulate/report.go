@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/scalora/scalora/schemas"
-	"github.com/scalora/scalora/stages/forecast"
 )
 
 // Report is the JSON document of `scalora analyze --format json`. Its field
@@ -93,9 +92,7 @@ func (r *Result) Report() Report {
 		Start:       w.Start,
 		StepSeconds: int64(w.Step / time.Second),
 		Steps:       w.Len(),
-		// The replay's forecast stage blends (forecast.Config's default),
-		// so its forecasts carry this name.
-		Model: r.Config.Model.Name() + forecast.BlendSuffix,
+		Model:       modelName(r),
 		Group: GroupReport{
 			Name: g.Name, Provider: g.Provider, Region: g.Region, InstanceType: g.InstanceType,
 			PricePerHour: r.PricePerHour, Instances: g.Instances,
@@ -151,4 +148,16 @@ func (r *Result) Report() Report {
 		rep.Pipeline.SavingsUSD += rec.Cost.Savings
 	}
 	return rep
+}
+
+// modelName is the name the replay's model forecasts carry (the model's,
+// with "+blend" when the forecast stage blends), or the model's own name
+// when no step had a full window.
+func modelName(r *Result) string {
+	for _, rec := range r.Records {
+		if rec.Forecast.Ready {
+			return rec.Forecast.Model
+		}
+	}
+	return r.Config.Model.Name()
 }
