@@ -90,14 +90,7 @@ func runConfig(o runOptions) (app.Config, error) {
 		cfg.Window.Step, cfg.Decision.Step = o.step, o.step
 	}
 
-	cfg.SetDefaults()
-	if err := cfg.Validate(); err != nil {
-		if o.config != "" {
-			return cfg, fmt.Errorf("config %s: %w", o.config, err)
-		}
-		return cfg, err
-	}
-	return cfg, nil
+	return cfg, cfg.Finish(o.config)
 }
 
 func newLogger(level string, json bool) (*slog.Logger, error) {

@@ -212,18 +212,27 @@ func Load(path string) (Config, error) {
 	if err != nil {
 		return c, err
 	}
+	return c, c.Finish(path)
+}
+
+// Finish fills c's defaults and validates it. path, when not empty, is
+// the file c was read from, named in the error.
+func (c *Config) Finish(path string) error {
 	c.SetDefaults()
 	if err := c.Validate(); err != nil {
-		return c, fmt.Errorf("config %s: %w", path, err)
+		if path != "" {
+			return fmt.Errorf("config %s: %w", path, err)
+		}
+		return err
 	}
-	return c, nil
+	return nil
 }
 
 // Read parses the configuration file at path without filling defaults or
 // validating: for a command that overrides some fields first (run's
 // --step), so that the defaults derived from them (allowed lateness,
 // max_future and decision.step are one window step) follow the override.
-// Call SetDefaults and Validate after.
+// Call Finish after.
 func Read(path string) (Config, error) {
 	var c Config
 	raw, err := os.ReadFile(path)
