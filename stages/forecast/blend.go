@@ -26,6 +26,10 @@ import (
 // window's mean) were chosen on a validation split; the figures are in
 // doc.go (Accuracy).
 
+// BlendSuffix ends the name of a blended forecaster: the model's name
+// followed by it, in reports and in Forecast.Model.
+const BlendSuffix = "+blend"
+
 // BlendDecay is the factor each step multiplies a blend's past errors by.
 const BlendDecay = 0.995
 
@@ -104,10 +108,11 @@ func (b *blend) observe(values []float64) {
 			errs[k] = float32(BlendDecay*float64(errs[k]) + e)
 		}
 	}
-	for e := range b.err[int(b.rows)*len(blendShares):] {
-		// Horizons with nothing pending decay too, so that all horizons
-		// weigh the past alike.
-		b.err[int(b.rows)*len(blendShares)+e] *= BlendDecay
+	// Horizons with nothing pending decay too, so that all horizons weigh
+	// the past alike.
+	idle := b.err[int(b.rows)*len(blendShares):]
+	for i := range idle {
+		idle[i] *= BlendDecay
 	}
 
 	// Drop each row's scored first value; row r becomes row r+1. From the

@@ -1,9 +1,5 @@
 package forecast
 
-// BlendSuffix ends the name of a blended forecaster: the model's name
-// followed by it, in reports and in Forecast.Model.
-const BlendSuffix = "+blend"
-
 // Blended is the stage's per-host blending (see blend.go) over a whole
 // history, for EvaluateSeries: it runs F at every origin of the series in
 // turn, scoring each share of F's corrections to the last value as the
