@@ -34,14 +34,14 @@ func (s *Stage) ForecastBatchInto(dst []schemas.Forecast, cs []window.Closed) []
 		if cap(values) < k {
 			values = make([]float64, k)
 		}
-		if s.blends != nil && cap(raw) < k {
-			raw = make([]float64, k)
-		}
 		values = values[:k]
 		if c.Ready && len(c.Values) == InputSize {
 			out[i] = s.header(c)
 			out[i].Values = values
 			if s.blends != nil {
+				if cap(raw) < k {
+					raw = make([]float64, k)
+				}
 				out[i].ModelValues = raw[:k]
 			}
 			out[i].Model = s.name
